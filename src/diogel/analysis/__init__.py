@@ -1,0 +1,1 @@
+"""Pure analysis functions: frames and arrays in, frames and frozen results out."""
