@@ -1,0 +1,321 @@
+"""The ``diogel`` command line: parse, call the library, print. No SQL or statistics here."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+import click
+
+from diogel.config import Settings
+from diogel.errors import DiogelError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class State:
+    """Settings for one invocation, and the store, opened on first use."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._store: Any = None
+
+    @property
+    def store(self) -> Any:
+        if self._store is None:
+            from diogel.storage import open_store
+
+            self._store = open_store(self.settings.database_url)
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+
+
+def _emit_json(value: object) -> None:
+    click.echo(json.dumps(value, indent=2, ensure_ascii=False, default=str))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db",
+    "database_url",
+    envvar="DIOGEL_DATABASE_URL",
+    help="Database: a DuckDB file (default ./diogel.duckdb) or a postgresql:// URL.",
+)
+@click.option("--quiet", "-q", is_flag=True, default=None, help="No progress bars or notes.")
+@click.version_option(package_name="diogel")
+@click.pass_context
+def cli(ctx: click.Context, database_url: str | None, quiet: bool | None) -> None:
+    """Diogel: data, analysis and assessments for community safety partnerships."""
+    settings = Settings.from_env().with_overrides(database_url=database_url, quiet=quiet)
+    state = State(settings)
+    ctx.obj = state
+    ctx.call_on_close(state.close)
+
+
+@cli.group()
+def ingest() -> None:
+    """Load data: police.uk files, boundaries."""
+
+
+@ingest.command("police-uk")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--json", "as_json", is_flag=True, help="Print the per-file report as JSON.")
+@click.pass_obj
+def ingest_police_uk(state: State, paths: tuple[str, ...], as_json: bool) -> None:
+    """Load data.police.uk CSV files, folders or monthly zip archives.
+
+    Each file replaces the force and month it covers; the same file twice changes nothing.
+    """
+    from diogel.hub import load_police_uk
+
+    with _progress(state.settings.quiet or as_json) as progress:
+        report = load_police_uk(state.store, list(paths), progress=progress)
+    if as_json:
+        _emit_json(report.as_dict())
+        return
+    for f in report.files:
+        if f.skipped:
+            click.echo(f"  {f.name}: skipped, {f.skipped}")
+        elif f.rejected:
+            click.echo(
+                f"  {f.name}: {f.rows_in:,} rows, {f.accepted:,} stored, "
+                f"{f.rejected:,} rejected (see: diogel rejects {f.file_id})"
+            )
+    loaded = sum(1 for f in report.files if not f.skipped)
+    click.echo(
+        f"Loaded {loaded} of {len(report.files)} files: {report.rows_in:,} rows read, "
+        f"{report.accepted:,} stored, {report.rejected:,} rejected"
+        + (
+            f"; {report.outcomes_updated:,} crime outcomes updated"
+            if report.outcomes_updated
+            else ""
+        )
+        + f". Database: {state.settings.database_url}"
+    )
+
+
+@ingest.command("boundaries")
+@click.argument("path", type=click.Path())
+@click.option("--layer", required=True, help="A name for this set of areas, e.g. 'wards'.")
+@click.option("--code-field", help="The attribute holding each area's code.")
+@click.option("--name-field", help="The attribute holding each area's name.")
+@click.option("--name-cy-field", help="The attribute holding each area's Welsh name.")
+@click.pass_obj
+def ingest_boundaries(
+    state: State,
+    path: str,
+    layer: str,
+    code_field: str | None,
+    name_field: str | None,
+    name_cy_field: str | None,
+) -> None:
+    """Load area boundaries from GeoJSON, GeoPackage or Shapefile."""
+    from diogel.hub import load_boundaries
+
+    result = load_boundaries(
+        state.store, path, layer=layer, code_field=code_field, name_field=name_field,
+        name_cy_field=name_cy_field,
+    )  # fmt: skip
+    click.echo(
+        f"Loaded {result.areas:,} areas into layer '{layer}' (codes from '{result.code_field}', "
+        f"names from '{result.name_field}')"
+        + (f"; {result.rejected} rejected" if result.rejected else "")
+    )
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.option("--all", "include_replaced", is_flag=True, help="Include files since replaced.")
+@click.pass_obj
+def datasets(state: State, as_json: bool, include_replaced: bool) -> None:
+    """List loaded files with rows in, stored and rejected."""
+    frame = state.store.files(include_replaced=include_replaced)
+    if as_json:
+        records = []
+        for r in frame.to_dict("records"):
+            records.append(
+                {
+                    "file_id": int(r["file_id"]),
+                    "dataset": r["dataset"],
+                    "name": r["name"],
+                    "sha256": r["sha256"],
+                    "force": r["force"],
+                    "month_from": None if r["month_from"] is None else f"{r['month_from']:%Y-%m}",
+                    "month_to": None if r["month_to"] is None else f"{r['month_to']:%Y-%m}",
+                    "rows_in": int(r["rows_in"]),
+                    "accepted": int(r["accepted"]),
+                    "rejected": int(r["rejected"]),
+                    "loaded_at": r["loaded_at"].isoformat(),
+                    "current": bool(r["current"]),
+                }
+            )
+        _emit_json(records)
+        return
+    if frame.empty:
+        click.echo("No data loaded yet. Try: diogel ingest police-uk FOLDER")
+        return
+    click.echo(f"{'id':>5}  {'dataset':<26} {'file':<44} {'rows':>8} {'stored':>8} {'rejected':>8}")
+    for r in frame.itertuples():
+        click.echo(
+            f"{r.file_id:>5}  {r.dataset:<26} {r.name[-44:]:<44} {r.rows_in:>8,} "
+            f"{r.accepted:>8,} {r.rejected:>8,}"
+        )
+
+
+@cli.command()
+@click.argument("dataset")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.option("--limit", default=50, show_default=True, help="How many to show (0: all).")
+@click.pass_obj
+def rejects(state: State, dataset: str, as_json: bool, limit: int) -> None:
+    """Show rejected rows of a DATASET (e.g. police-uk-street), a file id or a file name."""
+    frame = state.store.rejects(dataset)
+    if as_json:
+        _emit_json(frame.to_dict("records"))
+        return
+    if frame.empty:
+        click.echo(f"No rejected rows in {dataset}.")
+        return
+    shown = frame if limit == 0 else frame.head(limit)
+    for r in shown.itertuples():
+        click.echo(f"{r.file}:{r.line}: {r.reason}")
+    if len(shown) < len(frame):
+        click.echo(f"... and {len(frame) - len(shown):,} more (use --limit 0 to see all)")
+
+
+@cli.command()
+@click.option("--area", required=True, help="Council code or name (English or Welsh), or force.")
+@click.option("--from", "start", required=True, help="First month, YYYY-MM.")
+@click.option("--to", "end", required=True, help="Last month, YYYY-MM.")
+@click.option("--lang", type=click.Choice(["en", "cy"]), default="en", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.pass_obj
+def summary(state: State, area: str, start: str, end: str, lang: str, as_json: bool) -> None:
+    """Crimes in an area and period: total, by category and by month."""
+    from diogel.assess.summary import summarise
+    from diogel.geography import Geography
+    from diogel.periods import Period
+
+    period = Period.parse(start, end)
+    found = Geography.bundled().resolve_area(area)
+    result = summarise(state.store, found, period)
+    if as_json:
+        _emit_json(result.as_dict(lang))
+        return
+    _print_summary(result, lang)
+
+
+def _print_summary(result: Any, lang: str) -> None:
+    click.echo(f"{result.area.name(lang)} ({result.area.code}), {result.period.label}")
+    click.echo(f"Total crimes and ASB incidents: {result.total:,}")
+    click.echo("By category:")
+    for cat, n in result.by_category.items():
+        share = 100 * n / result.total if result.total else 0
+        click.echo(f"  {cat:<32} {n:>8,}  {share:5.1f}%")
+    click.echo("By month:")
+    for month, n in result.by_month.items():
+        note = "  (no data loaded)" if month in result.months_without_data else ""
+        click.echo(f"  {month}  {n:>8,}{note}")
+    click.echo(
+        "Contains public sector information licensed under the Open Government Licence v3.0."
+    )
+
+
+@cli.command()
+@click.option("--area", default="Newport", show_default=True, help="Council for the summary.")
+@click.pass_obj
+def demo(state: State, area: str) -> None:
+    """Build a demo database from the bundled Gwent sample and summarise one council."""
+    from diogel.demo import run_demo
+
+    with _progress(state.settings.quiet) as progress:
+        outcome = run_demo(state.store, area=area, progress=progress)
+    click.echo(
+        f"Demo database {state.settings.database_url}: {outcome.report.accepted:,} rows of "
+        f"real Gwent Police data ({outcome.sample_label})."
+    )
+    _print_summary(outcome.summary, "en")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.option("--lang", type=click.Choice(["en", "cy"]), default="en", show_default=True)
+def areas(as_json: bool, lang: str) -> None:
+    """List the Welsh councils Diogel knows, with their codes and forces."""
+    from diogel.geography import Geography
+
+    councils = Geography.bundled().councils
+    if as_json:
+        _emit_json(councils.to_dict("records"))
+        return
+    for r in councils.itertuples():
+        click.echo(f"{r.code}  {(r.name_cy if lang == 'cy' else r.name_en):<28} {r.force}")
+
+
+@contextmanager
+def _progress(quiet: bool) -> Iterator[Any]:
+    """A progress bar on standard error, or nothing when quiet or not a terminal."""
+    if quiet:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    console = Console(stderr=True)
+    bar = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TextColumn("{task.fields[rows]:,} rows"),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,
+    )
+
+    class Reporter:
+        task: Any = None
+        rows = 0
+
+        def start(self, total_files: int, total_bytes: int) -> None:
+            self.task = bar.add_task(f"Loading {total_files} files", total=total_bytes, rows=0)
+
+        def file_done(self, name: str, nbytes: int, rows: int) -> None:
+            self.rows += rows
+            bar.update(self.task, advance=nbytes, rows=self.rows)
+
+    with bar:
+        yield Reporter()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the CLI and turn Diogel errors into one clear line and exit 1."""
+    try:
+        cli.main(args=argv, prog_name="diogel", standalone_mode=False)
+    except DiogelError as exc:
+        if "--json" in (argv if argv is not None else sys.argv):
+            click.echo(json.dumps(exc.to_dict()), err=True)
+        else:
+            click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code if exc.exit_code else 2)
+    except KeyboardInterrupt:
+        click.echo("Interrupted: nothing from the unfinished load was saved.", err=True)
+        sys.exit(130)

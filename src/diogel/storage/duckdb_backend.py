@@ -1,0 +1,304 @@
+"""The embedded store: one DuckDB file, one process."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from diogel.errors import InputError, NotFoundError, StoreError
+from diogel.storage import sql
+from diogel.storage.base import TABLE_OF_DATASET, AreaFilter, FileLoad
+from diogel.storage.migrations import MIGRATIONS
+
+_INCIDENT_COLUMNS = (
+    "month", "category", "crime_id", "force", "location", "lon", "lat", "x", "y",
+    "has_location", "lsoa_code", "lsoa_code_published", "lsoa_method", "council_code",
+    "outcome", "outcome_month", "context", "reported_by", "source", "file_id", "line",
+)  # fmt: skip
+
+
+class DuckDBStore:
+    """A Diogel store in a DuckDB file (or in memory with ``":memory:"``).
+
+    Parameters
+    ----------
+    path : str or Path
+        The database file; created with the current schema if it does not exist.
+    read_only : bool
+        Open without the right to write (several readers may share a file).
+
+    Examples
+    --------
+    >>> store = DuckDBStore(":memory:")
+    >>> store.schema_version() == len(MIGRATIONS)
+    True
+    >>> store.close()
+    """
+
+    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
+        self.url = str(path)
+        if self.url != ":memory:":
+            parent = Path(self.url).expanduser().resolve().parent
+            if not parent.is_dir():
+                raise StoreError(
+                    f"cannot create the database '{self.url}': folder '{parent}' does not exist",
+                    hint="create the folder first or choose another --db path",
+                )
+        try:
+            self.con = duckdb.connect(self.url, read_only=read_only)
+        except duckdb.Error as exc:
+            raise StoreError(
+                f"cannot open the database '{self.url}' ({exc})",
+                hint="another Diogel process may be using it; wait for it to finish",
+            ) from exc
+        self._in_transaction = False
+        if not read_only:
+            self.migrate()
+
+    # -- lifecycle -----------------------------------------------------------------
+
+    def close(self) -> None:
+        self.con.close()
+
+    def migrate(self) -> list[int]:
+        """Apply the migrations not yet recorded; return the versions applied."""
+        self.con.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations ("
+            "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMP NOT NULL)"
+        )
+        done = {r[0] for r in self.con.execute("SELECT version FROM schema_migrations").fetchall()}
+        applied = []
+        for m in MIGRATIONS:
+            if m.version in done:
+                continue
+            with self.transaction():
+                for statement in m.statements:
+                    self.con.execute(statement)
+                self.con.execute(
+                    "INSERT INTO schema_migrations VALUES (?, ?, ?)",
+                    [m.version, m.name, dt.datetime.now(dt.UTC).replace(tzinfo=None)],
+                )
+            applied.append(m.version)
+        return applied
+
+    def schema_version(self) -> int:
+        row = self.con.execute("SELECT MAX(version) FROM schema_migrations").fetchone()
+        return int(row[0]) if row and row[0] is not None else 0
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One transaction; nested calls join the outer one."""
+        if self._in_transaction:
+            yield
+            return
+        self.con.execute("BEGIN TRANSACTION")
+        self._in_transaction = True
+        try:
+            yield
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        else:
+            self.con.execute("COMMIT")
+        finally:
+            self._in_transaction = False
+
+    # -- loading ---------------------------------------------------------------------
+
+    def find_loaded(self, dataset: str, sha256: str) -> int | None:
+        row = self.con.execute(
+            "SELECT f.file_id FROM load_files f JOIN snapshots s ON s.file_id = f.file_id "
+            "WHERE f.dataset = ? AND f.sha256 = ? ORDER BY f.file_id DESC LIMIT 1",
+            [dataset, sha256],
+        ).fetchone()
+        return int(row[0]) if row else None
+
+    def record_file(
+        self,
+        *,
+        dataset: str,
+        kind: str,
+        name: str,
+        sha256: str,
+        rows_in: int,
+        accepted: int,
+        rejected: int,
+        loaded_at: dt.datetime,
+        force: str | None = None,
+        month_from: dt.date | None = None,
+        month_to: dt.date | None = None,
+    ) -> int:
+        row = self.con.execute("SELECT nextval('load_file_seq')").fetchone()
+        assert row is not None
+        file_id = int(row[0])
+        self.con.execute(
+            "INSERT INTO load_files (file_id, dataset, kind, name, sha256, force, month_from, "
+            "month_to, rows_in, accepted, rejected, loaded_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [file_id, dataset, kind, name, sha256, force, month_from, month_to, rows_in,
+             accepted, rejected, loaded_at],
+        )  # fmt: skip
+        return file_id
+
+    def load_snapshot(self, load: FileLoad, loaded_at: dt.datetime) -> int:
+        table = TABLE_OF_DATASET[load.dataset]
+        months = sorted(dt.date.fromisoformat(m + "-01") for _, m in load.force_months)
+        with self.transaction():
+            file_id = self.record_file(
+                dataset=load.dataset, kind=load.kind, name=load.name, sha256=load.sha256,
+                rows_in=load.rows_in, accepted=load.rows.num_rows, rejected=len(load.rejects),
+                loaded_at=loaded_at, force=load.force,
+                month_from=months[0] if months else None,
+                month_to=months[-1] if months else None,
+            )  # fmt: skip
+            for force, month in load.force_months:
+                first = dt.date.fromisoformat(month + "-01")
+                self.con.execute(
+                    f"DELETE FROM {table} WHERE force = ? AND month = ?", [force, first]
+                )
+                self.con.execute(
+                    "DELETE FROM snapshots WHERE dataset = ? AND force = ? AND month = ?",
+                    [load.dataset, force, first],
+                )
+                self.con.execute(
+                    "INSERT INTO snapshots VALUES (?, ?, ?, ?)",
+                    [load.dataset, force, first, file_id],
+                )
+            incoming = load.rows  # noqa: F841 - read by DuckDB's replacement scan
+            cols = ", ".join(load.rows.column_names)
+            self.con.execute(
+                f"INSERT INTO {table} ({cols}, file_id) SELECT {cols}, ? FROM incoming",
+                [file_id],
+            )
+            self.insert_rejects(file_id, load.rejects)
+            if table == "incidents":
+                self.con.execute(sql.REAPPLY_OUTCOMES_FOR_FILE, [file_id, file_id])
+        return file_id
+
+    def insert_rejects(self, file_id: int, rejects: pd.DataFrame) -> None:
+        """Store rejected rows (columns line, reason, raw) against their file."""
+        if len(rejects):
+            incoming_rejects = rejects.assign(file_id=file_id)  # noqa: F841
+            self.con.execute(
+                "INSERT INTO rejects (file_id, line, reason, raw) "
+                "SELECT file_id, line, reason, raw FROM incoming_rejects"
+            )
+
+    def apply_outcome_events(self, file_id: int) -> int:
+        row = self.con.execute(sql.APPLY_OUTCOMES, [file_id]).fetchone()
+        return int(row[0]) if row else 0
+
+    # -- reading ---------------------------------------------------------------------
+
+    def files(self, *, include_replaced: bool = False) -> pd.DataFrame:
+        frame = self.con.execute(sql.FILES).df()
+        if not include_replaced:
+            frame = frame[frame["current"]]
+        return frame.reset_index(drop=True)
+
+    def rejects(self, selector: str) -> pd.DataFrame:
+        """Rejected rows of a file (by id or name) or of a whole dataset."""
+        files = self.con.execute(sql.FILES).df()
+        if selector.isdigit():
+            chosen = files[files["file_id"] == int(selector)]
+        elif selector in TABLE_OF_DATASET:
+            chosen = files[(files["dataset"] == selector) & files["current"]]
+        else:
+            chosen = files[(files["name"] == selector) | files["name"].str.endswith(selector)]
+            chosen = chosen[chosen["file_id"] == chosen["file_id"].max()] if len(chosen) else chosen
+        if chosen.empty:
+            raise NotFoundError(
+                f"no loaded dataset or file called '{selector}'",
+                hint="run 'diogel datasets' to see the dataset names and file ids",
+            )
+        ids = [int(i) for i in chosen["file_id"]]
+        marks = ", ".join("?" for _ in ids)
+        return self.con.execute(
+            "SELECT f.name AS file, r.line, r.reason, r.raw FROM rejects r "
+            f"JOIN load_files f ON f.file_id = r.file_id WHERE r.file_id IN ({marks}) "
+            "ORDER BY r.file_id, r.line",
+            ids,
+        ).df()
+
+    def _area_clause(self, area: AreaFilter) -> str:
+        try:
+            return f"{sql.AREA_COLUMN[area.kind]} = ?"
+        except KeyError:
+            raise InputError(
+                f"areas of kind '{area.kind}' cannot be used here",
+                hint="name a council, a police force or an LSOA",
+            ) from None
+
+    def count_incidents(
+        self, area: AreaFilter, start: dt.date, end: dt.date, *, source: str = "police-uk-street"
+    ) -> pd.DataFrame:
+        return self.con.execute(
+            "SELECT month, category, COUNT(*) AS count FROM incidents "
+            f"WHERE source = ? AND {self._area_clause(area)} AND month BETWEEN ? AND ? "
+            "GROUP BY month, category ORDER BY month, category",
+            [source, area.code, start, end],
+        ).df()
+
+    def incidents(
+        self,
+        area: AreaFilter,
+        start: dt.date,
+        end: dt.date,
+        *,
+        columns: Sequence[str] = ("month", "category", "x", "y", "lsoa_code", "location"),
+        source: str = "police-uk-street",
+    ) -> pd.DataFrame:
+        unknown = set(columns) - set(_INCIDENT_COLUMNS)
+        if unknown:
+            raise InputError(
+                f"unknown incident columns {sorted(unknown)}",
+                hint=f"choose from {', '.join(_INCIDENT_COLUMNS)}",
+            )
+        return self.con.execute(
+            f"SELECT {', '.join(columns)} FROM incidents "
+            f"WHERE source = ? AND {self._area_clause(area)} AND month BETWEEN ? AND ? "
+            "ORDER BY month, file_id, line",
+            [source, area.code, start, end],
+        ).df()
+
+    def months_loaded(self, force: str | None = None) -> list[dt.date]:
+        if force is None:
+            rows = self.con.execute(
+                "SELECT DISTINCT month FROM snapshots WHERE dataset = 'police-uk-street' "
+                "ORDER BY month"
+            ).fetchall()
+        else:
+            rows = self.con.execute(
+                "SELECT DISTINCT month FROM snapshots WHERE dataset = 'police-uk-street' "
+                "AND force = ? ORDER BY month",
+                [force],
+            ).fetchall()
+        return [r[0] for r in rows]
+
+    # -- boundaries ------------------------------------------------------------------
+
+    def replace_boundaries(self, layer: str, frame: pd.DataFrame, file_id: int) -> None:
+        with self.transaction():
+            self.con.execute("DELETE FROM boundaries WHERE layer = ?", [layer])
+            incoming = frame.assign(layer=layer, file_id=file_id)  # noqa: F841
+            self.con.execute(
+                "INSERT INTO boundaries (layer, code, name, name_cy, geometry_wkb, file_id) "
+                "SELECT layer, code, name, name_cy, geometry_wkb, file_id FROM incoming"
+            )
+
+    def boundary_layers(self) -> pd.DataFrame:
+        return self.con.execute(
+            "SELECT layer, COUNT(*) AS areas FROM boundaries GROUP BY layer ORDER BY layer"
+        ).df()
+
+    def boundaries(self, layer: str) -> pd.DataFrame:
+        return self.con.execute(
+            "SELECT code, name, name_cy, geometry_wkb FROM boundaries WHERE layer = ? "
+            "ORDER BY code",
+            [layer],
+        ).df()
