@@ -1,0 +1,650 @@
+"""Monthly crime series: counts per month, rolling totals, period change and seasonality.
+
+Months are ``pandas.Period`` values with monthly frequency (or ``'YYYY-MM'`` strings,
+which are converted). A *series* is a ``pandas.Series`` indexed by consecutive months;
+a month for which no data was loaded at all is ``NaN`` (``<NA>``), never ``0``, so that
+a gap in the data is not mistaken for a month without crime.
+
+Control-chart alerts and incomplete-month checks live in :mod:`diogel.analysis.alerts`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Final
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from diogel.errors import ConfigError, InputError
+
+#: Significance level used for the plain-language verdict of :func:`compare_periods`.
+ALPHA: Final = 0.05
+#: Window of :func:`rolling_totals`, in months.
+ROLLING_WINDOW: Final = 12
+#: Seasonal period of monthly data.
+SEASONAL_PERIOD: Final = 12
+#: STL needs at least two full seasonal cycles.
+MIN_MONTHS_FOR_DECOMPOSITION: Final = 2 * SEASONAL_PERIOD
+
+__all__ = [
+    "ALPHA",
+    "MIN_MONTHS_FOR_DECOMPOSITION",
+    "ROLLING_WINDOW",
+    "SEASONAL_PERIOD",
+    "Decomposition",
+    "PeriodComparison",
+    "compare_periods",
+    "monthly_series",
+    "rolling_totals",
+    "seasonal_decomposition",
+]
+
+
+# --------------------------------------------------------------------------- months
+
+
+def as_month(value: Any, *, name: str) -> pd.Period:
+    """Convert one month-like value to a monthly ``pandas.Period``.
+
+    Parameters
+    ----------
+    value : pandas.Period, str, datetime-like
+        ``'2023-01'``, ``'2023-01-01'``, a ``Timestamp`` or a ``Period``.
+    name : str
+        Argument name used in the error message.
+
+    Returns
+    -------
+    pandas.Period
+
+    Examples
+    --------
+    >>> as_month("2023-01", name="start")
+    Period('2023-01', 'M')
+    """
+    if isinstance(value, pd.Period):
+        if value.freqstr != "M":
+            return value.asfreq("M")
+        return value
+    if isinstance(value, str | pd.Timestamp | np.datetime64) or hasattr(value, "year"):
+        try:
+            return pd.Period(value, freq="M")
+        except (ValueError, TypeError) as exc:
+            raise InputError(
+                f"{name} must be a month; received {value!r}",
+                hint="write months as 'YYYY-MM', e.g. '2023-01'",
+            ) from exc
+    raise InputError(
+        f"{name} must be a month; received {type(value).__name__} {value!r}",
+        hint="write months as 'YYYY-MM', e.g. '2023-01', or pass a pandas Period",
+    )
+
+
+def as_month_index(values: Any, *, name: str) -> pd.PeriodIndex:
+    """Convert an array of month-like values to a monthly ``PeriodIndex``.
+
+    Parameters
+    ----------
+    values : array-like
+        Periods, datetimes or ``'YYYY-MM'`` / ``'YYYY-MM-DD'`` strings.
+    name : str
+        Argument or column name used in the error message.
+
+    Returns
+    -------
+    pandas.PeriodIndex
+
+    Examples
+    --------
+    >>> as_month_index(["2023-01", "2023-02-01"], name="month")
+    PeriodIndex(['2023-01', '2023-02'], dtype='period[M]')
+    """
+    if isinstance(values, pd.PeriodIndex):
+        return values.asfreq("M") if values.freqstr != "M" else values
+    if isinstance(values, pd.Series) and isinstance(values.dtype, pd.PeriodDtype):
+        return pd.PeriodIndex(values).asfreq("M")
+    index = pd.Index(values)
+    if index.hasnans:
+        raise InputError(
+            f"{name} has {int(index.isna().sum())} missing month(s)",
+            hint="every incident needs the month it was recorded in",
+        )
+    if isinstance(index, pd.DatetimeIndex):
+        return index.to_period("M")
+    try:
+        # Parse each distinct value once: a year of incidents has only 12 months.
+        codes, uniques = pd.factorize(index.astype(str))
+        parsed = pd.PeriodIndex(uniques, freq="M")
+        return pd.PeriodIndex(parsed.take(codes))
+    except (ValueError, TypeError) as exc:
+        bad = []
+        for v in index.unique()[:50]:
+            try:
+                pd.Period(str(v), freq="M")
+            except (ValueError, TypeError):
+                bad.append(v)
+        raise InputError(
+            f"{name} must hold months; received values such as {bad[:3]!r}",
+            hint="write months as 'YYYY-MM', e.g. '2023-01'",
+        ) from exc
+
+
+def month_range(start: Any, end: Any) -> pd.PeriodIndex:
+    """Consecutive months from ``start`` to ``end`` inclusive, checked.
+
+    Examples
+    --------
+    >>> list(month_range("2023-11", "2024-01").astype(str))
+    ['2023-11', '2023-12', '2024-01']
+    """
+    first = as_month(start, name="start")
+    last = as_month(end, name="end")
+    if last < first:
+        raise InputError(
+            f"end ({last}) is before start ({first})",
+            hint="give start as the first month and end as the last month of the period",
+        )
+    return pd.period_range(first, last, freq="M", name="month")
+
+
+def as_monthly_series(series: Any, *, name: str = "series") -> pd.Series:
+    """Check a monthly series and return it as floats on a consecutive monthly index.
+
+    Accepts a ``Series`` (or a one-column ``DataFrame``, such as the output of
+    :func:`monthly_series`) indexed by months. Months not loaded are ``NaN``.
+
+    Examples
+    --------
+    >>> as_monthly_series(pd.Series([3, 4], index=["2023-01", "2023-02"])).tolist()
+    [3.0, 4.0]
+    """
+    if isinstance(series, pd.DataFrame):
+        if series.shape[1] != 1:
+            raise InputError(
+                f"{name} must be one monthly series; received a frame with "
+                f"{series.shape[1]} columns",
+                hint="pass one column, e.g. frame['count']",
+            )
+        series = series.iloc[:, 0]
+    if not isinstance(series, pd.Series):
+        raise InputError(
+            f"{name} must be a pandas Series indexed by month; received {type(series).__name__}",
+            hint="build one with monthly_series(incidents, start=..., end=...)",
+        )
+    if len(series) == 0:
+        raise InputError(f"{name} is empty", hint="give at least one month of counts")
+    index = as_month_index(series.index, name=f"the index of {name}")
+    if not index.is_monotonic_increasing or index.has_duplicates:
+        raise InputError(
+            f"the months of {name} must be unique and in order",
+            hint="sort the series by month and remove repeated months",
+        )
+    expected = pd.period_range(index[0], index[-1], freq="M")
+    if len(expected) != len(index):
+        missing = expected.difference(index)
+        raise InputError(
+            f"{name} skips {len(missing)} month(s), e.g. {missing[0]}",
+            hint="every month must be present: use NaN for a month with no data loaded "
+            "(monthly_series does this)",
+        )
+    try:
+        values = pd.to_numeric(series, errors="raise").to_numpy(dtype=float, na_value=np.nan)
+    except (ValueError, TypeError) as exc:
+        raise InputError(
+            f"{name} must hold numbers; received dtype {series.dtype}",
+            hint="pass counts of incidents per month",
+        ) from exc
+    if np.any(values[~np.isnan(values)] < 0):
+        raise InputError(f"{name} has negative counts", hint="counts cannot be negative")
+    return pd.Series(values, index=index.rename("month"), name=series.name)
+
+
+# --------------------------------------------------------------------------- series
+
+
+def monthly_series(
+    incidents: pd.DataFrame,
+    *,
+    start: Any,
+    end: Any,
+    by: str | Sequence[str] | None = None,
+    months_loaded: Iterable[Any] | None = None,
+    month_column: str = "month",
+) -> pd.DataFrame:
+    """Count incidents per month, with months without data kept distinct from zeros.
+
+    Parameters
+    ----------
+    incidents : pandas.DataFrame
+        One row per incident, with a month column (Period, datetime or ``'YYYY-MM'``).
+    start, end : month-like
+        First and last month, inclusive. Incidents outside are ignored.
+    by : str or sequence of str, optional
+        Column(s) to count separately, e.g. ``"category"`` or
+        ``["council_code", "category"]``; one output column per group.
+    months_loaded : iterable of month-like, optional
+        The months for which data was loaded. A month in the range but not in this set
+        is ``<NA>`` (unknown), not ``0``. Default: every month in the range is
+        assumed loaded, so a month without incidents counts ``0``.
+    month_column : str, default "month"
+        Name of the month column.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``month`` (monthly ``PeriodIndex``, every month from ``start`` to
+        ``end``); one nullable-integer column ``count``, or one column per group.
+
+    Examples
+    --------
+    >>> incidents = pd.DataFrame(
+    ...     {"month": ["2023-01", "2023-01", "2023-03"], "category": ["Burglary", "Drugs", "Drugs"]}
+    ... )
+    >>> monthly_series(incidents, start="2023-01", end="2023-04", months_loaded=["2023-01",
+    ...                "2023-02", "2023-03"])["count"].tolist()
+    [2, 0, 1, <NA>]
+    >>> monthly_series(incidents, start="2023-01", end="2023-03", by="category")
+    ... # doctest: +NORMALIZE_WHITESPACE
+    category  Burglary  Drugs
+    month
+    2023-01          1      1
+    2023-02          0      0
+    2023-03          0      1
+    """
+    if not isinstance(incidents, pd.DataFrame):
+        raise InputError(
+            f"incidents must be a pandas DataFrame; received {type(incidents).__name__}",
+            hint="read the data into a frame with one row per incident",
+        )
+    months = month_range(start, end)
+    by_cols = [by] if isinstance(by, str) else list(by) if by is not None else []
+    for col in [month_column, *by_cols]:
+        if col not in incidents.columns:
+            raise InputError(
+                f"incidents has no column {col!r}; received columns {list(incidents.columns)}",
+                hint="name the column with month_column= or by=",
+            )
+    row_months = as_month_index(incidents[month_column], name=f"incidents[{month_column!r}]")
+    keep = np.asarray((row_months >= months[0]) & (row_months <= months[-1]))
+    frame = pd.DataFrame({"month": row_months[keep]})
+    for col in by_cols:
+        frame[col] = incidents[col].to_numpy()[keep]
+    if by_cols:
+        counts = frame.groupby(["month", *by_cols], dropna=False).size()
+        table = counts.unstack(by_cols, fill_value=0)
+        table = table.reindex(months, fill_value=0)
+        table = table.reindex(columns=sorted(table.columns, key=str))
+    else:
+        table = frame.groupby("month").size().reindex(months, fill_value=0).to_frame("count")
+    table.index = months
+    table = table.astype("Int64")
+    if months_loaded is not None:
+        loaded = as_month_index(list(months_loaded), name="months_loaded")
+        missing_rows = ~months.isin(loaded)
+        table.loc[missing_rows, :] = pd.NA
+        outside = np.asarray(~pd.Index(row_months[keep]).isin(loaded))
+        if outside.any():
+            raise InputError(
+                f"{int(outside.sum())} incident(s) fall in months not listed in months_loaded, "
+                f"e.g. {row_months[keep][outside][0]}",
+                hint="months_loaded must include every month for which data was loaded",
+            )
+    return table
+
+
+def rolling_totals(series: Any, window: int = ROLLING_WINDOW) -> pd.Series:
+    """Rolling totals over ``window`` months (e.g. the last 12 months at each month).
+
+    A total is only given when all ``window`` months are loaded; otherwise ``NaN``.
+
+    Parameters
+    ----------
+    series : pandas.Series
+        Monthly counts indexed by consecutive months.
+    window : int, default 12
+        Number of months in each total.
+
+    Returns
+    -------
+    pandas.Series
+        Same index; the first ``window - 1`` months are ``NaN``.
+
+    Examples
+    --------
+    >>> s = pd.Series([1, 2, 3, 4], index=pd.period_range("2023-01", periods=4, freq="M"))
+    >>> rolling_totals(s, window=2).tolist()
+    [nan, 3.0, 5.0, 7.0]
+    """
+    values = as_monthly_series(series)
+    if not isinstance(window, int | np.integer) or isinstance(window, bool) or window < 1:
+        raise InputError(
+            f"window must be a whole number of months >= 1; received {window!r}",
+            hint="use 12 for rolling annual totals",
+        )
+    out = values.rolling(int(window), min_periods=int(window)).sum()
+    return out.rename(f"rolling_{int(window)}")
+
+
+# --------------------------------------------------------------------------- change
+
+
+@dataclass(frozen=True)
+class PeriodComparison:
+    """The change in the monthly rate of crime between two periods.
+
+    Attributes
+    ----------
+    before_count, after_count : int
+        Counts in each period.
+    before_months, after_months : float
+        Length of each period in months (the exposure).
+    before_rate, after_rate : float
+        Counts per month.
+    rate_ratio : float or None
+        ``after_rate / before_rate``; ``None`` when the before count is zero.
+    rate_ratio_lower, rate_ratio_upper : float or None
+        Exact conditional (Clopper-Pearson) confidence interval for the rate ratio at
+        level ``1 - alpha``.
+    pct_change : float or None
+        Percentage change in the monthly rate; ``None`` when the before count is zero.
+    direction : str
+        ``"rose"``, ``"fell"`` or ``"no change"`` (rates exactly equal).
+    p_value : float
+        Two-sided p-value of the exact conditional test of equal rates.
+    significant : bool
+        ``p_value < alpha``.
+    alpha : float
+        The significance level used.
+    test : str
+        The name of the test.
+    sentence : str
+        The verdict in plain English, built from the fields above.
+    """
+
+    before_count: int
+    after_count: int
+    before_months: float
+    after_months: float
+    before_rate: float
+    after_rate: float
+    rate_ratio: float | None
+    rate_ratio_lower: float | None
+    rate_ratio_upper: float | None
+    pct_change: float | None
+    direction: str
+    p_value: float
+    significant: bool
+    alpha: float
+    test: str
+    sentence: str
+
+
+def _check_count(value: Any, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer | float | np.floating):
+        raise InputError(
+            f"{name} must be a whole number of incidents; received {value!r}",
+            hint="pass the total count for the period",
+        )
+    if not math.isfinite(float(value)) or float(value) < 0 or float(value) != int(value):
+        raise InputError(
+            f"{name} must be a whole number >= 0; received {value!r}",
+            hint="pass the total count for the period",
+        )
+    return int(value)
+
+
+def _check_positive(value: Any, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer | float | np.floating):
+        raise InputError(
+            f"{name} must be a number of months; received {value!r}",
+            hint="e.g. 12 for a year",
+        )
+    if not math.isfinite(float(value)) or float(value) <= 0:
+        raise InputError(f"{name} must be > 0; received {value!r}", hint="e.g. 12 for a year")
+    return float(value)
+
+
+def _format_pct(pct: float) -> str:
+    size = abs(pct)
+    if size >= 10:
+        return f"{size:,.0f}%"
+    if size >= 0.05:
+        return f"{size:.1f}%"
+    return "less than 0.1%"
+
+
+def _fmt_months(months: float) -> str:
+    text = f"{months:g}"
+    return f"{text} month" if months == 1 else f"{text} months"
+
+
+def verdict_sentence(comparison: PeriodComparison) -> str:
+    """The English sentence for a :class:`PeriodComparison`.
+
+    Built only from the structured fields (direction, change, counts, significance)
+    so that it can be generated in another language from the same fields.
+
+    Examples
+    --------
+    >>> print(compare_periods(100, 150, before_months=12, after_months=12).sentence)
+    rose 50% (100 to 150); this rise is unlikely to be chance
+    """
+    c = comparison
+    same_length = c.before_months == c.after_months
+    if same_length:
+        counts = f"({c.before_count:,} to {c.after_count:,})"
+    else:
+        counts = (
+            f"({c.before_count:,} in {_fmt_months(c.before_months)} to "
+            f"{c.after_count:,} in {_fmt_months(c.after_months)})"
+        )
+    if c.direction == "no change":
+        return f"no change {counts}"
+    noun = "rise" if c.direction == "rose" else "fall"
+    chance = "is unlikely to be chance" if c.significant else "could be chance"
+    per_month = "" if same_length else " per month"
+    if c.pct_change is None:
+        head = f"{c.direction} from none{per_month}"
+    else:
+        head = f"{c.direction} {_format_pct(c.pct_change)}{per_month}"
+    return f"{head} {counts}; this {noun} {chance}"
+
+
+def compare_periods(
+    before_count: Any,
+    after_count: Any,
+    *,
+    before_months: Any,
+    after_months: Any,
+    alpha: float = ALPHA,
+) -> PeriodComparison:
+    """Test whether the monthly rate of crime changed between two periods.
+
+    Uses the exact conditional test of two Poisson rates: given the total
+    ``n = before + after``, the after count is Binomial(``n``, ``p0``) under equal rates,
+    with ``p0 = after_months / (before_months + after_months)``. The two-sided p-value is
+    :func:`scipy.stats.binomtest`'s (the sum of the probabilities of all outcomes no more
+    likely than the one observed). This is the ``'exact-cond'`` method of
+    ``statsmodels.stats.rates.test_poisson_2indep``. It is exact, so it is valid for
+    small counts; like any Poisson test it assumes incidents are independent, so with
+    strongly clustered (overdispersed) counts it will call more changes significant than
+    it should.
+
+    Parameters
+    ----------
+    before_count, after_count : int
+        Number of incidents in each period.
+    before_months, after_months : float
+        Length of each period in months.
+    alpha : float, default 0.05
+        Significance level for the verdict.
+
+    Returns
+    -------
+    PeriodComparison
+
+    Examples
+    --------
+    >>> r = compare_periods(2310, 2587, before_months=12, after_months=12)
+    >>> r.direction, round(r.pct_change, 1), r.significant
+    ('rose', 12.0, True)
+    >>> r.sentence
+    'rose 12% (2,310 to 2,587); this rise is unlikely to be chance'
+    >>> compare_periods(20, 17, before_months=6, after_months=6).sentence
+    'fell 15% (20 to 17); this fall could be chance'
+    """
+    b = _check_count(before_count, "before_count")
+    a = _check_count(after_count, "after_count")
+    tb = _check_positive(before_months, "before_months")
+    ta = _check_positive(after_months, "after_months")
+    if isinstance(alpha, bool) or not isinstance(alpha, int | float) or not 0 < alpha < 1:
+        raise InputError(f"alpha must be between 0 and 1; received {alpha!r}", hint="use 0.05")
+    before_rate, after_rate = b / tb, a / ta
+    n = a + b
+    if n == 0:
+        p_value = 1.0
+        lo_ratio = hi_ratio = None
+    else:
+        result = stats.binomtest(a, n, ta / (ta + tb), alternative="two-sided")
+        p_value = float(min(1.0, result.pvalue))
+        ci = result.proportion_ci(confidence_level=1 - alpha, method="exact")
+        # The rate ratio is (p / (1 - p)) * (tb / ta) for p = after share of the total.
+        if b == 0:
+            lo_ratio = hi_ratio = None
+        else:
+            lo_ratio = float(ci.low / (1 - ci.low) * tb / ta)
+            hi_ratio = float(ci.high / (1 - ci.high) * tb / ta) if ci.high < 1 else None
+    ratio = after_rate / before_rate if b > 0 else None
+    pct = (ratio - 1) * 100 if ratio is not None else None
+    if after_rate > before_rate:
+        direction = "rose"
+    elif after_rate < before_rate:
+        direction = "fell"
+    else:
+        direction = "no change"
+    draft = PeriodComparison(
+        before_count=b,
+        after_count=a,
+        before_months=tb,
+        after_months=ta,
+        before_rate=before_rate,
+        after_rate=after_rate,
+        rate_ratio=ratio,
+        rate_ratio_lower=lo_ratio,
+        rate_ratio_upper=hi_ratio,
+        pct_change=pct,
+        direction=direction,
+        p_value=p_value,
+        significant=bool(p_value < alpha),
+        alpha=float(alpha),
+        test="exact conditional test of two Poisson rates (binomial, two-sided)",
+        sentence="",
+    )
+    return replace(draft, sentence=verdict_sentence(draft))
+
+
+# --------------------------------------------------------------------------- seasonality
+
+
+@dataclass(frozen=True)
+class Decomposition:
+    """An STL decomposition of a monthly series.
+
+    Attributes
+    ----------
+    components : pandas.DataFrame
+        Indexed by month; columns ``observed``, ``trend``, ``seasonal``, ``resid``.
+    seasonal_strength : float
+        ``max(0, 1 - var(resid) / var(seasonal + resid))`` (Wang, Smith & Hyndman 2006):
+        0 means no seasonality, values near 1 a strong seasonal pattern.
+    trend_strength : float
+        ``max(0, 1 - var(resid) / var(trend + resid))``.
+    period : int
+        The seasonal period (12).
+    robust : bool
+        Whether robust (outlier-resistant) fitting was used.
+    """
+
+    components: pd.DataFrame
+    seasonal_strength: float
+    trend_strength: float
+    period: int
+    robust: bool
+
+
+def seasonal_decomposition(series: Any, *, robust: bool = True) -> Decomposition:
+    """Split a monthly series into trend, seasonal pattern and remainder (STL).
+
+    Uses ``statsmodels.tsa.seasonal.STL`` with period 12 and statsmodels' default
+    smoothers. Robust fitting (the default) keeps one extreme month, such as the
+    April 2020 lockdown, from distorting the seasonal pattern.
+
+    Parameters
+    ----------
+    series : pandas.Series
+        Monthly counts, at least 24 consecutive loaded months (no ``NaN``).
+    robust : bool, default True
+        Use STL's robust weights.
+
+    Returns
+    -------
+    Decomposition
+
+    Examples
+    --------
+    >>> months = pd.period_range("2021-01", periods=36, freq="M")
+    >>> seasonal = np.tile([0, 0, 0, 0, 10, 20, 20, 10, 0, 0, 0, 0], 3)
+    >>> d = seasonal_decomposition(pd.Series(100 + seasonal, index=months))
+    >>> list(d.components.columns)
+    ['observed', 'trend', 'seasonal', 'resid']
+    >>> d.seasonal_strength > 0.9
+    True
+    """
+    values = as_monthly_series(series)
+    if len(values) < MIN_MONTHS_FOR_DECOMPOSITION:
+        raise InputError(
+            f"series has {len(values)} months; seasonal decomposition needs at least "
+            f"{MIN_MONTHS_FOR_DECOMPOSITION} (two full years)",
+            hint="choose a longer period, or report the monthly series without seasonality",
+        )
+    if values.isna().any():
+        gaps = values.index[values.isna()]
+        raise InputError(
+            f"series has {len(gaps)} month(s) with no data loaded, e.g. {gaps[0]}",
+            hint="decompose a stretch of consecutive loaded months, or load the missing months",
+        )
+    try:
+        from statsmodels.tsa.seasonal import STL
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise ConfigError(
+            "seasonal decomposition needs the statsmodels package, which is not installed",
+            hint="pip install statsmodels",
+        ) from exc
+    fit = STL(values.to_numpy(), period=SEASONAL_PERIOD, robust=robust).fit()
+    components = pd.DataFrame(
+        {
+            "observed": values.to_numpy(),
+            "trend": np.asarray(fit.trend),
+            "seasonal": np.asarray(fit.seasonal),
+            "resid": np.asarray(fit.resid),
+        },
+        index=values.index,
+    )
+    return Decomposition(
+        components=components,
+        seasonal_strength=_strength(components["seasonal"], components["resid"]),
+        trend_strength=_strength(components["trend"], components["resid"]),
+        period=SEASONAL_PERIOD,
+        robust=robust,
+    )
+
+
+def _strength(component: pd.Series, resid: pd.Series) -> float:
+    total = float(np.var(component.to_numpy() + resid.to_numpy()))
+    if total == 0:
+        return 0.0
+    return max(0.0, 1.0 - float(np.var(resid.to_numpy())) / total)
