@@ -1,0 +1,169 @@
+"""Turn published LSOA codes (2011 or 2021, or none) into LSOA 2021 codes, saying how.
+
+data.police.uk switched its ``LSOA code`` column from 2011 to 2021 codes in late 2022
+(some months mix both), and partner data may carry either. Rules, per row:
+
+``"2021"``
+    The code is a Welsh LSOA 2021 code. A code whose 2011 area was unchanged in 2021
+    (ONS change flag ``U``) is the same code for the same area, so it lands here too.
+``"unchanged"``
+    An English LSOA code (``E01…``): outside the bundled Welsh geography, passed through
+    as published.
+``"merged"``
+    A 2011 code whose area became part of exactly one 2021 LSOA (flag ``M``, or ``X``
+    with a single 2021 successor): replaced by that 2021 code.
+``"split-point"``
+    A 2011 code that was split (flag ``S``, or ``X`` with several successors) and whose
+    point lies in one of its 2021 children: that child.
+``"split-largest"``
+    A split 2011 code without a usable point (missing, or outside every child): the
+    child with the largest mid-2022 population. Flagged because it is a guess.
+``"point"``
+    No usable code (missing, empty or an unknown Welsh code): the LSOA 2021 containing
+    the point.
+``"none"``
+    Neither a usable code nor a point inside Wales: code None.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Final
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from diogel.errors import InputError
+
+ObjectArray = npt.NDArray[np.object_]
+
+#: Every value ``harmonise`` can put in its ``method`` array.
+METHODS: Final = (
+    "2021",
+    "unchanged",
+    "merged",
+    "split-point",
+    "split-largest",
+    "point",
+    "none",
+)
+
+#: Prefix of English LSOA codes (2011 and 2021), passed through untouched.
+ENGLISH_PREFIX: Final = "E01"
+
+
+class LsoaHarmoniser:
+    """Apply the rules above using the ONS LSOA 2011 -> 2021 lookup.
+
+    Parameters
+    ----------
+    lookup : pandas.DataFrame
+        Columns ``lsoa11_code``, ``lsoa21_code``, ``change``.
+    population : pandas.Series
+        Population indexed by LSOA 2021 code; picks the child for ``"split-largest"``.
+    locate : callable
+        ``locate(x, y)`` returning the LSOA 2021 code (or None) of each point.
+
+    Examples
+    --------
+    >>> lookup = pd.DataFrame({"lsoa11_code": ["A11", "B11", "B11", "C11", "D11"],
+    ...                        "lsoa21_code": ["A11", "B21", "B22", "CD21", "CD21"],
+    ...                        "change": ["U", "S", "S", "M", "M"]})
+    >>> pop = pd.Series({"A11": 1500, "B21": 700, "B22": 900, "CD21": 2000})
+    >>> h = LsoaHarmoniser(lookup, pop, lambda x, y: np.where(x > 0, "B21", None))
+    >>> codes, how = h.harmonise(np.array(["A11", "B11", "B11", "C11", None], dtype=object),
+    ...                          np.array([0.0, 1.0, np.nan, 0.0, 0.0]), np.zeros(5))
+    >>> codes.tolist()
+    ['A11', 'B21', 'B22', 'CD21', None]
+    >>> how.tolist()
+    ['2021', 'split-point', 'split-largest', 'merged', 'none']
+    """
+
+    def __init__(
+        self,
+        lookup: pd.DataFrame,
+        population: pd.Series,
+        locate: Callable[[np.ndarray, np.ndarray], np.ndarray],
+    ) -> None:
+        self._locate = locate
+        self._codes21 = pd.Index(pd.unique(lookup["lsoa21_code"].astype(object)))
+        children = lookup.groupby("lsoa11_code")["lsoa21_code"].agg(list)
+        n_children = children.map(len)
+        # 2011 codes that survive as 2021 codes are handled as "2021" before any mapping.
+        gone = ~children.index.isin(self._codes21)
+        single = children[gone & (n_children == 1).to_numpy()]
+        self._merged: dict[str, str] = {str(k): str(v[0]) for k, v in single.items()}
+        split = children[gone & (n_children > 1).to_numpy()]
+        self._split_parents = pd.Index(split.index.astype(object))
+        self._parent_of_child: dict[str, str] = {
+            str(child): str(parent) for parent, kids in split.items() for child in kids
+        }
+        pop = population.reindex(self._codes21).fillna(0)
+        # Largest child by population; ties go to the smallest code, so it is repeatable.
+        self._largest: dict[str, str] = {
+            str(parent): str(sorted(kids, key=lambda c: (-float(pop.get(c, 0)), c))[0])
+            for parent, kids in split.items()
+        }
+
+    def harmonise(
+        self, codes: npt.ArrayLike, x: npt.ArrayLike, y: npt.ArrayLike
+    ) -> tuple[ObjectArray, ObjectArray]:
+        """Return ``(lsoa21_codes, method)``, two object arrays aligned with ``codes``.
+
+        Raises
+        ------
+        InputError
+            If ``codes``, ``x`` and ``y`` differ in length.
+        """
+        # The "str" dtype turns None and NaN into one missing value and keeps string
+        # predicates boolean (missing -> False).
+        clean = pd.Series(np.asarray(codes, dtype=object).ravel(), dtype="str")
+        xa = np.asarray(x, dtype=np.float64).ravel()
+        ya = np.asarray(y, dtype=np.float64).ravel()
+        n = len(clean)
+        if not n == len(xa) == len(ya):
+            raise InputError(
+                f"codes, x and y must have equal length, got {n}, {len(xa)}, {len(ya)}",
+                hint="pass NaN coordinates for rows without a location",
+            )
+        clean = clean.str.strip().str.upper()
+
+        out = np.full(n, None, dtype=object)
+        method = np.full(n, "none", dtype=object)
+
+        is21 = clean.isin(self._codes21).to_numpy()
+        out[is21] = clean[is21].to_numpy()
+        method[is21] = "2021"
+
+        english = clean.str.startswith(ENGLISH_PREFIX).to_numpy(dtype=bool) & ~is21
+        out[english] = clean[english].to_numpy()
+        method[english] = "unchanged"
+
+        merged_to = clean.map(self._merged)
+        is_merged = merged_to.notna().to_numpy() & ~is21
+        out[is_merged] = merged_to[is_merged].to_numpy()
+        method[is_merged] = "merged"
+
+        is_split = clean.isin(self._split_parents).to_numpy() & ~is21
+        needs_point = ~(is21 | english | is_merged)  # splits, missing and unknown codes
+        rows = np.flatnonzero(needs_point)
+        located = np.full(n, None, dtype=object)
+        if len(rows):
+            located[rows] = self._locate(xa[rows], ya[rows])
+
+        split_rows = np.flatnonzero(is_split)
+        if len(split_rows):
+            parents = clean.to_numpy()[split_rows]
+            here = pd.Series(located[split_rows], dtype=object).map(self._parent_of_child)
+            by_point = (here.to_numpy() == parents) & here.notna().to_numpy()
+            out[split_rows[by_point]] = located[split_rows[by_point]]
+            method[split_rows[by_point]] = "split-point"
+            guess = split_rows[~by_point]
+            out[guess] = pd.Series(parents[~by_point], dtype=object).map(self._largest).to_numpy()
+            method[guess] = "split-largest"
+
+        by_coords = needs_point & ~is_split & pd.notna(located)
+        out[by_coords] = located[by_coords]
+        method[by_coords] = "point"
+        return out, method
