@@ -1,0 +1,617 @@
+"""Square grids over a study area in British National Grid metres, and counting points into them."""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+import pandas as pd
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from diogel.errors import InputError
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+__all__ = [
+    "CELLS_ON_SHORTER_SIDE",
+    "CRS",
+    "MAX_CELLS",
+    "ROUND_CELL_SIZE_TO",
+    "Grid",
+    "as_points",
+    "as_weights",
+    "auto_cell_size",
+    "make_grid",
+]
+
+#: Coordinate reference system of every grid: British National Grid, metres.
+CRS = "EPSG:27700"
+#: The automatic cell size puts about this many cells along the shorter side of the
+#: extent (the rule sfhotspot uses).
+CELLS_ON_SHORTER_SIDE = 50
+#: Automatic cell sizes of 100 m or more are rounded down to a multiple of this.
+ROUND_CELL_SIZE_TO = 100.0
+#: Refuse grids with more cells than this (a cell size typed in the wrong unit).
+MAX_CELLS = 25_000_000
+
+logger = logging.getLogger("diogel.analysis")
+
+Rule = Literal["intersects", "centroid"]
+
+
+def report(notes: list[str], message: str, *, quiet: bool) -> None:
+    """Record an automatically chosen value in ``notes`` and log it unless ``quiet``.
+
+    The message always goes into ``notes`` (which results carry), so a caller that ran
+    quietly can still show what was chosen.
+    """
+    notes.append(message)
+    if not quiet:
+        logger.info(message)
+
+
+def _describe(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def as_points(points: Any, *, name: str = "points") -> np.ndarray:
+    """Return points as a float ``(n, 2)`` array of British National Grid x, y metres.
+
+    Parameters
+    ----------
+    points : pandas.DataFrame or array-like
+        A frame with ``x`` and ``y`` columns (eastings and northings in metres), or an
+        ``(n, 2)`` array of the same.
+    name : str
+        The argument name used in error messages.
+
+    Returns
+    -------
+    numpy.ndarray
+        A new ``(n, 2)`` float64 array; rows with a missing coordinate are kept as NaN
+        (callers drop them and say how many).
+
+    Raises
+    ------
+    InputError
+        If ``points`` has no ``x``/``y`` columns or is not two columns wide.
+
+    Examples
+    --------
+    >>> as_points(pd.DataFrame({"x": [331000.0], "y": [187000.0]}))
+    array([[331000., 187000.]])
+    """
+    if isinstance(points, pd.DataFrame):
+        missing = [c for c in ("x", "y") if c not in points.columns]
+        if missing:
+            raise InputError(
+                f"{name} has no column {' or '.join(repr(c) for c in missing)} "
+                f"(columns received: {', '.join(map(str, points.columns[:8]))})",
+                hint="give British National Grid eastings and northings as columns 'x' and 'y'",
+            )
+        try:
+            xy = points[["x", "y"]].to_numpy(dtype=float, na_value=np.nan)
+        except (TypeError, ValueError) as exc:
+            raise InputError(
+                f"{name} columns 'x' and 'y' must be numbers; could not convert them ({exc})",
+                hint="convert them with pandas.to_numeric first",
+            ) from None
+        return np.array(xy, dtype=float)
+    if isinstance(points, (BaseGeometry, str)):
+        raise InputError(
+            f"{name} must be a DataFrame with 'x' and 'y' columns or an (n, 2) array, "
+            f"not {type(points).__name__}",
+            hint="for a GeoDataFrame pass gdf.assign(x=gdf.geometry.x, y=gdf.geometry.y)",
+        )
+    try:
+        xy = np.array(points, dtype=float)
+    except (TypeError, ValueError):
+        raise InputError(
+            f"{name} must be a DataFrame with 'x' and 'y' columns or an (n, 2) array of "
+            f"numbers; received {type(points).__name__} {_describe(points)}",
+            hint="pass a pandas DataFrame with columns 'x' and 'y' in metres (EPSG:27700)",
+        ) from None
+    if xy.ndim != 2 or xy.shape[1] != 2:
+        raise InputError(
+            f"{name} must be an (n, 2) array of x, y coordinates; received shape {xy.shape}",
+            hint="stack eastings and northings as two columns, e.g. numpy.column_stack([x, y])",
+        )
+    return xy
+
+
+def as_weights(weights: Any, points: Any, n: int, *, name: str = "weights") -> np.ndarray:
+    """Return per-point weights as a float array of length ``n`` (ones when ``None``).
+
+    ``weights`` may be a column name of the ``points`` frame (e.g. ``"harm"``) or an
+    array-like with one non-negative, finite number per point.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"x": [0.0, 1.0], "y": [0.0, 1.0], "harm": [2.0, 30.0]})
+    >>> as_weights("harm", frame, 2)
+    array([ 2., 30.])
+    >>> as_weights(None, frame, 2)
+    array([1., 1.])
+    """
+    if weights is None:
+        return np.ones(n)
+    if isinstance(weights, str):
+        if not isinstance(points, pd.DataFrame) or weights not in points.columns:
+            raise InputError(
+                f"{name}={weights!r} names a column, but the points have no such column",
+                hint="pass the name of a numeric column of the points frame, or an array",
+            )
+        values = pd.to_numeric(points[weights], errors="coerce").to_numpy(dtype=float)
+    else:
+        try:
+            values = np.array(weights, dtype=float).reshape(-1)
+        except (TypeError, ValueError):
+            raise InputError(
+                f"{name} must be numbers, one per point; received {_describe(weights)}",
+                hint="pass a numeric array or the name of a numeric column",
+            ) from None
+    if values.shape[0] != n:
+        raise InputError(
+            f"{name} has {values.shape[0]} values but there are {n} points",
+            hint="give exactly one weight per point, in the same order",
+        )
+    bad = ~np.isfinite(values) | (values < 0)
+    if bad.any():
+        first = int(np.flatnonzero(bad)[0])
+        raise InputError(
+            f"{name} must be finite and non-negative; {int(bad.sum())} value(s) are not "
+            f"(first at position {first}: {values[first]!r})",
+            hint="fill missing weights (e.g. with 0) before calling",
+        )
+    return values
+
+
+def _nice_floor(value: float) -> float:
+    """Largest number of the form {1, 2, 2.5, 5} x 10**k not above ``value``."""
+    exponent = math.floor(math.log10(value))
+    base = 10.0**exponent
+    for step in (5.0, 2.5, 2.0, 1.0):
+        if step * base <= value * (1 + 1e-12):
+            return step * base
+    return base  # pragma: no cover - unreachable, 1 * base <= value always
+
+
+def auto_cell_size(extent: Sequence[float]) -> float:
+    """The automatic cell size for an extent ``(xmin, ymin, xmax, ymax)`` in metres.
+
+    The shorter side divided by ``CELLS_ON_SHORTER_SIDE`` (50), rounded *down* to a
+    multiple of 100 m when that is at least 100 m (as sfhotspot does), otherwise down
+    to a 'nice' number (1, 2, 2.5 or 5 times a power of ten).
+
+    Examples
+    --------
+    >>> auto_cell_size((300000, 180000, 340000, 212000))  # 32 km / 50 = 640 m
+    600.0
+    >>> auto_cell_size((0, 0, 2000, 3000))  # 2 km / 50 = 40 m
+    25.0
+    """
+    xmin, ymin, xmax, ymax = (float(v) for v in extent)
+    shorter = min(xmax - xmin, ymax - ymin)
+    if not shorter > 0:
+        raise InputError(
+            f"cannot choose a cell size automatically: the extent {tuple(extent)} has no "
+            "width or no height",
+            hint="pass cell_size (metres) explicitly",
+        )
+    raw = shorter / CELLS_ON_SHORTER_SIDE
+    if raw >= ROUND_CELL_SIZE_TO:
+        return math.floor(raw / ROUND_CELL_SIZE_TO) * ROUND_CELL_SIZE_TO
+    return _nice_floor(raw)
+
+
+@dataclass(frozen=True, eq=False)
+class Grid:
+    """A regular grid of square cells, with the cells that belong to the study area.
+
+    Cell ``(row, col)`` covers ``x0 + col * cell_size <= x < x0 + (col + 1) * cell_size``
+    and likewise for ``y`` with ``row``; row 0 is the southernmost row. A cell's
+    ``cell_id`` is ``row * n_cols + col``. Cells where ``mask`` is False are outside the
+    study area: they take no part in any statistic (they are not zeros), and points
+    falling in them are not counted.
+
+    Attributes
+    ----------
+    origin : tuple of float
+        ``(x0, y0)``, the south-west corner of cell (0, 0), in metres.
+    cell_size : float
+        Side of a cell in metres.
+    shape : tuple of int
+        ``(n_rows, n_cols)``.
+    mask : numpy.ndarray
+        Boolean ``(n_rows, n_cols)`` array, True for cells in the study area (read-only).
+    boundary : shapely geometry or None
+        The study-area polygon the mask was built from, if any.
+    rule : str
+        How the mask was built: ``"intersects"`` or ``"centroid"`` (see `make_grid`).
+    notes : tuple of str
+        Values chosen automatically while building the grid.
+    """
+
+    origin: tuple[float, float]
+    cell_size: float
+    shape: tuple[int, int]
+    mask: np.ndarray = field(repr=False)
+    boundary: BaseGeometry | None = field(default=None, repr=False)
+    rule: str = "intersects"
+    notes: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        mask = np.array(self.mask, dtype=bool)
+        if mask.shape != tuple(self.shape):
+            raise InputError(
+                f"mask has shape {mask.shape} but the grid shape is {tuple(self.shape)}",
+                hint="build grids with make_grid",
+            )
+        mask.setflags(write=False)
+        object.__setattr__(self, "mask", mask)
+
+    @property
+    def n_rows(self) -> int:
+        """Number of rows (south to north)."""
+        return int(self.shape[0])
+
+    @property
+    def n_cols(self) -> int:
+        """Number of columns (west to east)."""
+        return int(self.shape[1])
+
+    @property
+    def n_cells(self) -> int:
+        """Number of cells in the study area."""
+        return int(self.mask.sum())
+
+    @property
+    def extent(self) -> tuple[float, float, float, float]:
+        """``(xmin, ymin, xmax, ymax)`` of the whole rectangular grid."""
+        x0, y0 = self.origin
+        return (x0, y0, x0 + self.n_cols * self.cell_size, y0 + self.n_rows * self.cell_size)
+
+    def centroid_axes(self) -> tuple[np.ndarray, np.ndarray]:
+        """Centroid x of every column and centroid y of every row."""
+        x0, y0 = self.origin
+        xs = x0 + (np.arange(self.n_cols) + 0.5) * self.cell_size
+        ys = y0 + (np.arange(self.n_rows) + 0.5) * self.cell_size
+        return xs, ys
+
+    def locate(self, xy: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Row, column and in-area flag of each point of an ``(n, 2)`` array.
+
+        Points outside the grid or in a cell outside the study area get ``False``
+        (their row and column are then meaningless); so do points with a NaN coordinate.
+        """
+        x0, y0 = self.origin
+        with np.errstate(invalid="ignore"):
+            col_f = np.floor((xy[:, 0] - x0) / self.cell_size)
+            row_f = np.floor((xy[:, 1] - y0) / self.cell_size)
+        ok = (col_f >= 0) & (col_f < self.n_cols) & (row_f >= 0) & (row_f < self.n_rows)
+        row = np.where(ok, row_f, 0).astype(np.intp)
+        col = np.where(ok, col_f, 0).astype(np.intp)
+        ok &= self.mask[row, col]
+        return row, col, ok
+
+    def count(self, xy: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+        """Count (or sum ``weights`` of) points per cell as an ``(n_rows, n_cols)`` array.
+
+        Cells outside the study area hold 0 here; use `mask` to leave them out.
+
+        Examples
+        --------
+        >>> grid = make_grid((0, 0, 300, 200), cell_size=100, quiet=True)
+        >>> grid.count(np.array([[50.0, 50.0], [60.0, 40.0], [250.0, 150.0]]))
+        array([[2., 0., 0.],
+               [0., 0., 1.]])
+        """
+        row, col, ok = self.locate(xy)
+        flat = row[ok] * self.n_cols + col[ok]
+        w = None if weights is None else np.asarray(weights, dtype=float)[ok]
+        counts = np.bincount(flat, weights=w, minlength=self.n_rows * self.n_cols)
+        return counts.astype(float).reshape(self.shape)
+
+    def cells(self) -> pd.DataFrame:
+        """The study-area cells: ``cell_id``, ``row``, ``col`` and centroid ``x``, ``y``.
+
+        Examples
+        --------
+        >>> make_grid((0, 0, 200, 100), cell_size=100, quiet=True).cells()
+           cell_id  row  col      x     y
+        0        0    0    0   50.0  50.0
+        1        1    0    1  150.0  50.0
+        """
+        rows, cols = np.nonzero(self.mask)
+        xs, ys = self.centroid_axes()
+        return pd.DataFrame(
+            {
+                "cell_id": rows * self.n_cols + cols,
+                "row": rows,
+                "col": cols,
+                "x": xs[cols],
+                "y": ys[rows],
+            }
+        )
+
+    def polygons(self, rows: np.ndarray, cols: np.ndarray, *, clip: bool = False) -> np.ndarray:
+        """Square cell polygons for the given rows and columns (clipped to the boundary if asked)."""
+        x0, y0 = self.origin
+        size = self.cell_size
+        xmin = x0 + np.asarray(cols) * size
+        ymin = y0 + np.asarray(rows) * size
+        boxes = shapely.box(xmin, ymin, xmin + size, ymin + size)
+        if clip and self.boundary is not None:
+            boxes = shapely.intersection(boxes, self.boundary)
+        return np.asarray(boxes)
+
+    def to_geodataframe(self, *, clip: bool = False) -> gpd.GeoDataFrame:
+        """The study-area cells as a GeoDataFrame of square polygons in EPSG:27700.
+
+        Parameters
+        ----------
+        clip : bool
+            Clip edge cells to the boundary (when the grid has one).
+
+        Examples
+        --------
+        >>> make_grid((0, 0, 200, 100), cell_size=100, quiet=True).to_geodataframe().crs.to_epsg()
+        27700
+        """
+        import geopandas as gpd
+
+        frame = self.cells()
+        geometry = self.polygons(frame["row"].to_numpy(), frame["col"].to_numpy(), clip=clip)
+        return gpd.GeoDataFrame(frame, geometry=geometry, crs=CRS)
+
+
+def _looks_like_uk_lonlat(bounds: Sequence[float]) -> bool:
+    """True when an extent lies within the longitudes and latitudes of the UK."""
+    xmin, ymin, xmax, ymax = bounds
+    return xmin >= -9.0 and xmax <= 2.5 and ymin >= 49.0 and ymax <= 61.0
+
+
+def _check_boundary(boundary: Any) -> BaseGeometry | None:
+    if boundary is None:
+        return None
+    if not isinstance(boundary, BaseGeometry) or boundary.geom_type not in (
+        "Polygon",
+        "MultiPolygon",
+    ):
+        kind = getattr(boundary, "geom_type", type(boundary).__name__)
+        hint = "pass a shapely Polygon or MultiPolygon in British National Grid metres"
+        if hasattr(boundary, "union_all"):
+            hint = "for a GeoDataFrame pass gdf.to_crs(27700).union_all()"
+        raise InputError(
+            f"boundary must be a shapely Polygon or MultiPolygon; received {kind}", hint=hint
+        )
+    if boundary.is_empty or not boundary.area > 0:
+        raise InputError("boundary is empty", hint="pass the study-area polygon")
+    if _looks_like_uk_lonlat(boundary.bounds):
+        raise InputError(
+            f"boundary looks like longitude/latitude (bounds {boundary.bounds})",
+            hint="reproject it to British National Grid first, e.g. gdf.to_crs(27700)",
+        )
+    if not boundary.is_valid:
+        boundary = shapely.make_valid(boundary)
+    return boundary
+
+
+def _check_cell_size(cell_size: Any) -> float | None:
+    if cell_size is None:
+        return None
+    if isinstance(cell_size, bool) or not isinstance(cell_size, int | float | np.number):
+        raise InputError(
+            f"cell_size must be a number of metres; received {_describe(cell_size)}",
+            hint="e.g. cell_size=200, or leave it out to choose one automatically",
+        )
+    value = float(cell_size)
+    if not (math.isfinite(value) and value > 0):
+        raise InputError(
+            f"cell_size must be a positive number of metres; received {value!r}",
+            hint="e.g. cell_size=200, or leave it out to choose one automatically",
+        )
+    return value
+
+
+def _extent_of(data: Any) -> tuple[tuple[float, float, float, float], np.ndarray | None]:
+    """Extent of ``data`` and its points (None when ``data`` is an extent)."""
+    if (
+        isinstance(data, tuple | list)
+        and len(data) == 4
+        and all(isinstance(v, int | float | np.number) for v in data)
+    ):
+        xmin, ymin, xmax, ymax = (float(v) for v in data)
+        if not all(math.isfinite(v) for v in (xmin, ymin, xmax, ymax)) or not (
+            xmax > xmin and ymax > ymin
+        ):
+            raise InputError(
+                f"extent must be (xmin, ymin, xmax, ymax) with xmax > xmin and ymax > ymin; "
+                f"received {tuple(data)}",
+                hint="give the extent in British National Grid metres",
+            )
+        return (xmin, ymin, xmax, ymax), None
+    xy = as_points(data, name="points")
+    finite = np.isfinite(xy).all(axis=1)
+    if not finite.any():
+        raise InputError(
+            f"points has no rows with both coordinates (received {len(xy)} rows)",
+            hint="pass points with x and y in metres, or an extent (xmin, ymin, xmax, ymax)",
+        )
+    good = xy[finite]
+    lo = good.min(axis=0)
+    hi = good.max(axis=0)
+    if _looks_like_uk_lonlat((lo[0], lo[1], hi[0], hi[1])):
+        raise InputError(
+            "points look like longitude/latitude (x between "
+            f"{lo[0]:.3f} and {hi[0]:.3f}, y between {lo[1]:.3f} and {hi[1]:.3f})",
+            hint="convert them to British National Grid metres (EPSG:27700) first, "
+            "e.g. with pyproj.Transformer.from_crs(4326, 27700, always_xy=True)",
+        )
+    return (float(lo[0]), float(lo[1]), float(hi[0]), float(hi[1])), good
+
+
+def _mask_for(
+    boundary: BaseGeometry,
+    origin: tuple[float, float],
+    cell_size: float,
+    shape: tuple[int, int],
+    rule: str,
+) -> np.ndarray:
+    n_rows, n_cols = shape
+    x0, y0 = origin
+    cols = np.arange(n_cols)
+    rows = np.arange(n_rows)
+    cx = x0 + (cols + 0.5) * cell_size
+    cy = y0 + (rows + 0.5) * cell_size
+    gx, gy = np.meshgrid(cx, cy)
+    shapely.prepare(boundary)
+    inside = shapely.intersects_xy(boundary, gx, gy)
+    if rule == "centroid":
+        return np.asarray(inside, dtype=bool)
+    # Cells whose centroid is outside can still share area with the boundary; only those
+    # within half a cell diagonal of the boundary line can, so test just those.
+    line = boundary.boundary
+    shapely.prepare(line)
+    near = shapely.dwithin(line, shapely.points(gx, gy), cell_size * math.sqrt(0.5) * 1.0001)
+    candidates = np.nonzero(near & ~inside)
+    if candidates[0].size:
+        r, c = candidates
+        boxes = shapely.box(
+            x0 + c * cell_size,
+            y0 + r * cell_size,
+            x0 + (c + 1) * cell_size,
+            y0 + (r + 1) * cell_size,
+        )
+        # Share area = intersect without merely touching along an edge or a corner.
+        share = shapely.intersects(boundary, boxes) & ~shapely.touches(boundary, boxes)
+        inside = np.array(inside, dtype=bool)
+        inside[r[share], c[share]] = True
+    return np.asarray(inside, dtype=bool)
+
+
+def make_grid(
+    data: Any = None,
+    *,
+    cell_size: float | None = None,
+    boundary: BaseGeometry | None = None,
+    rule: Rule = "intersects",
+    quiet: bool = False,
+) -> Grid:
+    """Build a grid of square cells over points, an extent or a boundary.
+
+    Parameters
+    ----------
+    data : DataFrame, array or tuple, optional
+        Points (a frame with ``x``, ``y`` columns or an ``(n, 2)`` array, British
+        National Grid metres) or an extent ``(xmin, ymin, xmax, ymax)``. May be omitted
+        when ``boundary`` is given.
+    cell_size : float, optional
+        Side of a cell in metres. By default it is chosen from the extent (see
+        `auto_cell_size`: the shorter side / 50, rounded down to a multiple of 100 m)
+        and reported.
+    boundary : shapely Polygon or MultiPolygon, optional
+        The study area, in British National Grid metres. The grid then covers the
+        boundary's bounding box (not the points) and only cells in the area are kept.
+    rule : {"intersects", "centroid"}
+        Which cells belong to the area: ``"intersects"`` (default, as sfhotspot) keeps
+        every cell that shares some area with the boundary (touching along an edge is
+        not enough); ``"centroid"`` keeps cells whose centre lies in the boundary
+        (or on its edge).
+    quiet : bool
+        Do not log automatically chosen values (they are still kept in ``notes``).
+
+    Returns
+    -------
+    Grid
+        The origin is snapped down to a multiple of the cell size, so grids built with
+        the same cell size over different data line up.
+
+    Raises
+    ------
+    InputError
+        On points without ``x``/``y``, a non-positive cell size, a boundary that is not
+        a polygon, or more than ``MAX_CELLS`` cells.
+
+    Examples
+    --------
+    >>> grid = make_grid((330000, 185000, 332000, 186000), quiet=True)
+    >>> grid.cell_size, grid.shape, grid.n_cells
+    (20.0, (50, 100), 5000)
+    >>> grid.notes[0]
+    'cell size set to 20 m automatically (shorter side of the extent / 50, rounded down)'
+    >>> from shapely.geometry import Point
+    >>> disc = Point(0, 0).buffer(1000, quad_segs=64)
+    >>> g = make_grid(boundary=disc, cell_size=250, quiet=True)
+    >>> g.shape, g.n_cells, make_grid(boundary=disc, cell_size=250, rule="centroid").n_cells
+    ((8, 8), 60, 52)
+    """
+    if rule not in ("intersects", "centroid"):
+        raise InputError(
+            f"rule must be 'intersects' or 'centroid'; received {rule!r}",
+            hint="'intersects' keeps every cell sharing area with the boundary",
+        )
+    size = _check_cell_size(cell_size)
+    area = _check_boundary(boundary)
+    notes: list[str] = []
+    points_xy: np.ndarray | None = None
+    if area is not None:
+        extent = tuple(float(v) for v in area.bounds)
+    elif data is None:
+        raise InputError(
+            "make_grid needs points, an extent or a boundary; received none",
+            hint="pass the points, (xmin, ymin, xmax, ymax) or boundary=polygon",
+        )
+    else:
+        extent, points_xy = _extent_of(data)
+    xmin, ymin, xmax, ymax = extent
+    if size is None:
+        size = auto_cell_size(extent)
+        report(
+            notes,
+            f"cell size set to {size:g} m automatically "
+            "(shorter side of the extent / 50, rounded down)",
+            quiet=quiet,
+        )
+    x0 = math.floor(xmin / size) * size
+    y0 = math.floor(ymin / size) * size
+    n_cols = math.floor((xmax - x0) / size) + 1
+    n_rows = math.floor((ymax - y0) / size) + 1
+    # An area (extent or boundary) ending exactly on a grid line needs no extra column;
+    # points lying exactly on the far edge do (cells are closed on the west/south side).
+    if points_xy is None:
+        if x0 + (n_cols - 1) * size >= xmax:
+            n_cols -= 1
+        if y0 + (n_rows - 1) * size >= ymax:
+            n_rows -= 1
+    if n_rows * n_cols > MAX_CELLS:
+        raise InputError(
+            f"cell_size {size:g} m gives {n_rows:,} x {n_cols:,} = {n_rows * n_cols:,} cells, "
+            f"more than the limit of {MAX_CELLS:,}",
+            hint="use a larger cell_size (it is in metres), or leave it out",
+        )
+    shape = (n_rows, n_cols)
+    if area is None:
+        mask = np.ones(shape, dtype=bool)
+    else:
+        mask = _mask_for(area, (x0, y0), size, shape, rule)
+        if not mask.any():
+            raise InputError(  # pragma: no cover - a polygon with area always hits a cell
+                "no grid cell lies in the boundary", hint="check the boundary's coordinates"
+            )
+    return Grid(
+        origin=(x0, y0),
+        cell_size=size,
+        shape=shape,
+        mask=mask,
+        boundary=area,
+        rule=rule,
+        notes=tuple(notes),
+    )
