@@ -33,3 +33,22 @@ def store(tmp_path: Path) -> Iterator[object]:
     s = open_store(str(tmp_path / "test.duckdb"))
     yield s
     s.close()
+
+
+@pytest.fixture
+def postgres_url() -> str:
+    """The PostgreSQL test server; CI sets DIOGEL_REQUIRE_POSTGRES so a skip is a failure."""
+    url = os.environ.get("DIOGEL_TEST_POSTGRES_URL")
+    if not url:
+        if os.environ.get("DIOGEL_REQUIRE_POSTGRES"):
+            pytest.fail("DIOGEL_TEST_POSTGRES_URL is not set but PostgreSQL tests are required")
+        pytest.skip("set DIOGEL_TEST_POSTGRES_URL to run PostgreSQL tests")
+    return url
+
+
+def data_rows(path: Path) -> int:
+    """Data rows of a published CSV (records after the header), counted with ``csv``."""
+    import csv
+
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return sum(1 for _ in csv.reader(fh)) - 1

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+from collections import deque
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -21,7 +24,7 @@ from diogel.ingest.police_uk import (
     detect_kind,
     read_police_uk,
 )
-from diogel.ingest.sources import discover, sha256_of
+from diogel.ingest.sources import SourceFile, discover, sha256_of
 from diogel.storage import FileLoad, Store
 
 
@@ -94,6 +97,12 @@ class LoadReport:
         }
 
 
+#: Rows gathered before placing and storing them together (fewer, larger database writes).
+BATCH_ROWS = 100_000
+#: Files read ahead on a second thread while the current batch is placed and stored.
+READ_AHEAD = 3
+
+
 def load_police_uk(
     store: Store,
     paths: Sequence[str | Path],
@@ -128,59 +137,143 @@ def load_police_uk(
     geo = geography or Geography.bundled()
     prog = progress or _Silent()
     files = discover(paths)
-    sizes = [f.size() for f in files]
-    prog.start(len(files), sum(sizes))
-    loaded_at = (now or dt.datetime.now(dt.UTC)).replace(tzinfo=None)
-    report = LoadReport()
-    outcome_files: list[int] = []
     for source in files:  # fail fast, before any work, on a file of the wrong kind
         first_line = source.read_head().split(b"\n", 1)[0] + b"\n"
         detect_kind(read_header(decode_check(first_line, source.name)), source.name)
-    with store.transaction():
-        for source, size in zip(files, sizes, strict=True):
-            data = source.read_bytes()
-            parsed = read_police_uk(data, source.name, source.basename)
-            result = _store_one(store, parsed, sha256_of(data), geo, loaded_at)
-            report.files.append(result)
-            if parsed.kind == OUTCOMES and result.file_id is not None and not result.skipped:
-                outcome_files.append(result.file_id)
-            prog.file_done(source.name, size, parsed.rows_in)
+    sizes = [f.size() for f in files]
+    prog.start(len(files), sum(sizes))
+    loaded_at = (now or dt.datetime.now(dt.UTC)).replace(tzinfo=None)
+    with (
+        store.transaction(),
+        ThreadPoolExecutor(max_workers=1) as reader,
+        ThreadPoolExecutor(max_workers=1) as placer,
+    ):
+        batch = _Batch(store, geo, loaded_at, placer)
+        pending: deque[Future[tuple[ParsedFile, str]]] = deque()
+        upcoming = iter(zip(files, sizes, strict=True))
+        for source, _ in itertools.chain(upcoming, [(None, 0)] * READ_AHEAD):
+            if source is not None:
+                pending.append(reader.submit(_read, source))
+            if len(pending) > READ_AHEAD or (source is None and pending):
+                parsed, sha = pending.popleft().result()
+                batch.add(parsed, sha)
+                prog.file_done(parsed.name, parsed.nbytes, parsed.rows_in)
+        batch.flush()
+        batch.drain()
         # Outcome events apply after every street file of this load is in place.
-        for file_id in outcome_files:
-            report.outcomes_updated += store.apply_outcome_events(file_id)
-    return report
+        for file_id in batch.outcome_files:
+            batch.report.outcomes_updated += store.apply_outcome_events(file_id)
+    order = {f.name: i for i, f in enumerate(files)}
+    batch.report.files.sort(key=lambda r: order.get(r.name, 0))
+    return batch.report
 
 
-def _store_one(
-    store: Store, parsed: ParsedFile, sha: str, geo: Geography, loaded_at: dt.datetime
-) -> FileResult:
-    existing = store.find_loaded(parsed.dataset, sha)
-    if existing is not None:
-        return FileResult(
-            parsed.name, parsed.kind, parsed.rows_in, 0, 0, existing,
-            skipped=f"already loaded (file {existing}, same contents)",
-        )  # fmt: skip
-    rows = parsed.rows
-    if parsed.kind == STREET:
-        rows = locate(rows, geo).append_column(
-            "source", pa.array(["police-uk-street"] * rows.num_rows, pa.string())
+def _read(source: SourceFile) -> tuple[ParsedFile, str]:
+    data = source.read_bytes()
+    parsed = read_police_uk(data, source.name, source.basename)
+    parsed.nbytes = len(data)
+    return parsed, sha256_of(data)
+
+
+class _Batch:
+    """Files read but not yet stored, gathered into batches.
+
+    A full batch is placed (coordinates, LSOA, council) on a worker thread while the
+    previous batch is written, so reading, placing and writing overlap.
+    """
+
+    def __init__(
+        self, store: Store, geo: Geography, loaded_at: dt.datetime, placer: ThreadPoolExecutor
+    ) -> None:
+        self.store, self.geo, self.loaded_at, self.placer = store, geo, loaded_at, placer
+        self.parsed: list[tuple[ParsedFile, str]] = []
+        self.covered: set[tuple[str, str, str]] = set()
+        self.rows = 0
+        self.report = LoadReport()
+        self.outcome_files: list[int] = []
+        self.known = store.current_checksums()
+        self.placing: deque[tuple[list[ParsedFile], Future[list[FileLoad]]]] = deque()
+
+    def add(self, parsed: ParsedFile, sha: str) -> None:
+        existing = self.known.get((parsed.dataset, sha))
+        if existing is not None:
+            self.report.files.append(
+                FileResult(
+                    parsed.name,
+                    parsed.kind,
+                    parsed.rows_in,
+                    0,
+                    0,
+                    existing if existing > 0 else None,
+                    skipped="already loaded (same contents)",
+                )
+            )
+            return
+        self.known[(parsed.dataset, sha)] = -1  # the same bytes again in this load
+        keys = {(parsed.dataset, f, m) for f, m in parsed.force_months}
+        if keys & self.covered:  # a later file replaces an earlier one: keep them in order
+            self.flush()
+        self.parsed.append((parsed, sha))
+        self.covered |= keys
+        self.rows += parsed.accepted
+        if self.rows >= BATCH_ROWS:
+            self.flush()
+
+    def flush(self) -> None:
+        """Send the gathered files to be placed; write any batch placed before them."""
+        if self.parsed:
+            group = self.parsed
+            self.parsed, self.covered, self.rows = [], set(), 0
+            future = self.placer.submit(_place, group, self.geo)
+            self.placing.append(([p for p, _ in group], future))
+        self.drain(keep=1)
+
+    def drain(self, keep: int = 0) -> None:
+        """Write placed batches, oldest first, leaving ``keep`` still being placed."""
+        while len(self.placing) > keep:
+            group, future = self.placing.popleft()
+            ids = self.store.load_files(future.result(), self.loaded_at)
+            for p, file_id in zip(group, ids, strict=True):
+                self.report.files.append(
+                    FileResult(p.name, p.kind, p.rows_in, p.accepted, p.rejected, file_id)
+                )
+                if p.kind == OUTCOMES:
+                    self.outcome_files.append(file_id)
+
+
+def _place(group: list[tuple[ParsedFile, str]], geo: Geography) -> list[FileLoad]:
+    """Each file's rows with coordinates, LSOA and council added (one pass per kind)."""
+    out: list[pa.Table | None] = [None] * len(group)
+    for kind in (STREET, STOP_SEARCH, OUTCOMES):
+        idx = [i for i, (p, _) in enumerate(group) if p.kind == kind]
+        if not idx:
+            continue
+        tables = [group[i][0].rows for i in idx]
+        placed = pa.concat_tables(tables)
+        if kind == STREET:
+            placed = locate(placed, geo).append_column(
+                "source", pa.array(["police-uk-street"] * placed.num_rows, pa.string())
+            )
+        elif kind == STOP_SEARCH:
+            placed = locate(placed, geo, with_lsoa=False).drop_columns(["lsoa_method"])
+        offset = 0
+        for i, t in zip(idx, tables, strict=True):
+            out[i] = placed.slice(offset, t.num_rows)
+            offset += t.num_rows
+    return [
+        FileLoad(
+            dataset=p.dataset,
+            kind=p.kind,
+            name=p.name,
+            sha256=sha,
+            force_months=p.force_months,
+            rows=rows,
+            rejects=p.rejects,
+            rows_in=p.rows_in,
         )
-    elif parsed.kind == STOP_SEARCH:
-        rows = locate(rows, geo, with_lsoa=False).drop_columns(["lsoa_method"])
-    load = FileLoad(
-        dataset=parsed.dataset,
-        kind=parsed.kind,
-        name=parsed.name,
-        sha256=sha,
-        force_months=parsed.force_months,
-        rows=rows,
-        rejects=parsed.rejects,
-        rows_in=parsed.rows_in,
-    )
-    file_id = store.load_snapshot(load, loaded_at)
-    return FileResult(
-        parsed.name, parsed.kind, parsed.rows_in, parsed.accepted, parsed.rejected, file_id
-    )
+        for (p, sha), rows in zip(group, out, strict=True)
+        if rows is not None
+    ]
 
 
 @dataclass(frozen=True)
@@ -220,10 +313,15 @@ def load_boundaries(
     loaded_at = (now or dt.datetime.now(dt.UTC)).replace(tzinfo=None)
     with store.transaction():
         file_id = store.record_file(
-            dataset=f"boundaries:{layer}", kind="boundaries", name=Path(path).name,
-            sha256=sha256_of(Path(path).read_bytes()), rows_in=read.rows_in,
-            accepted=len(read.areas), rejected=len(read.rejects), loaded_at=loaded_at,
-        )  # fmt: skip
+            dataset=f"boundaries:{layer}",
+            kind="boundaries",
+            name=Path(path).name,
+            sha256=sha256_of(Path(path).read_bytes()),
+            rows_in=read.rows_in,
+            accepted=len(read.areas),
+            rejected=len(read.rejects),
+            loaded_at=loaded_at,
+        )
         store.replace_boundaries(layer, read.areas, file_id)
         store.insert_rejects(file_id, read.rejects)
     return BoundaryLoad(

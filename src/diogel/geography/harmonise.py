@@ -33,6 +33,8 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from diogel.errors import InputError
 
@@ -87,7 +89,8 @@ class LsoaHarmoniser:
         locate: Callable[[np.ndarray, np.ndarray], np.ndarray],
     ) -> None:
         self._locate = locate
-        self._codes21 = pd.Index(pd.unique(lookup["lsoa21_code"].astype(object)))
+        # Object-dtype indexes: membership tests against arrow-backed strings are slow.
+        self._codes21 = pd.Index(pd.unique(lookup["lsoa21_code"].astype(object)), dtype=object)
         children = lookup.groupby("lsoa11_code")["lsoa21_code"].agg(list)
         n_children = children.map(len)
         # 2011 codes that survive as 2021 codes are handled as "2021" before any mapping.
@@ -95,7 +98,7 @@ class LsoaHarmoniser:
         single = children[gone & (n_children == 1).to_numpy()]
         self._merged: dict[str, str] = {str(k): str(v[0]) for k, v in single.items()}
         split = children[gone & (n_children > 1).to_numpy()]
-        self._split_parents = pd.Index(split.index.astype(object))
+        self._split_parents = pd.Index(split.index.astype(object), dtype=object)
         self._parent_of_child: dict[str, str] = {
             str(child): str(parent) for parent, kids in split.items() for child in kids
         }
@@ -132,7 +135,7 @@ class LsoaHarmoniser:
         out = np.full(n, None, dtype=object)
         method = np.full(n, "none", dtype=object)
 
-        is21 = clean.isin(self._codes21).to_numpy()
+        is21 = _isin(clean, self._codes21)
         out[is21] = clean[is21].to_numpy()
         method[is21] = "2021"
 
@@ -145,7 +148,7 @@ class LsoaHarmoniser:
         out[is_merged] = merged_to[is_merged].to_numpy()
         method[is_merged] = "merged"
 
-        is_split = clean.isin(self._split_parents).to_numpy() & ~is21
+        is_split = _isin(clean, self._split_parents) & ~is21
         needs_point = ~(is21 | english | is_merged)  # splits, missing and unknown codes
         rows = np.flatnonzero(needs_point)
         located = np.full(n, None, dtype=object)
@@ -167,3 +170,12 @@ class LsoaHarmoniser:
         out[by_coords] = located[by_coords]
         method[by_coords] = "point"
         return out, method
+
+
+def _isin(values: pd.Series, members: pd.Index) -> npt.NDArray[np.bool_]:
+    """Membership through Arrow: pandas' own ``isin`` on Arrow strings is slow."""
+    found = pc.is_in(
+        pa.array(values, pa.string(), from_pandas=True),
+        value_set=pa.array(members.to_numpy(), pa.string()),
+    )
+    return np.asarray(pc.fill_null(found, False).to_numpy(zero_copy_only=False), dtype=bool)

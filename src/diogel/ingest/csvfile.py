@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -81,21 +81,18 @@ def read_header(data: bytes) -> list[str]:
     return [normalise_header(c) for c in row]
 
 
-def read_strings(data: bytes, name: str, header: Sequence[str]) -> RawTable:
+def read_strings(
+    data: bytes, name: str, header: Sequence[str], *, trim: Collection[str] | None = None
+) -> RawTable:
     """Parse every field as a string; rows with the wrong number of fields become rejects.
 
     A file whose last line is short and has no line end was cut off in download: loading
     it would replace a complete month with a partial one, so it is refused as a whole.
+    Values of the columns in ``trim`` (all columns if None) lose surrounding spaces.
     """
     width = len(header)
-    bad: list[tuple[int, str]] = []
-
-    def on_invalid(row: pacsv.InvalidRow) -> str:
-        bad.append((row.number if row.number is not None else -1, row.text))
-        return "skip"
-
-    last_line = data.rstrip(b"\r\n").rsplit(b"\n", 1)[-1]
-    if not data.endswith(b"\n") and data.count(b"\n") >= 1:
+    if not data.endswith(b"\n") and data.count(b"\n", 0, 1 << 20) >= 1:
+        last_line = data[data.rfind(b"\n") + 1 :]
         fields = next(csv.reader([last_line.decode("utf-8")]), [])
         if len(fields) < width:
             line = data.count(b"\n") + 1
@@ -104,12 +101,49 @@ def read_strings(data: bytes, name: str, header: Sequence[str]) -> RawTable:
                 f"{width} fields and no line end",
                 hint="the download was probably interrupted; download the file again",
             )
+    # Parse on several threads; row numbers of bad rows are only known single-threaded,
+    # so a file with bad rows is parsed again that way.
+    table, bad = _parse(data, name, width, threads=True)
+    if bad:
+        table, bad = _parse(data, name, width, threads=False)
+    n_ok = table.num_rows
+    # Line numbers of accepted rows: the header is line 1 and the rows set aside keep theirs.
+    bad_lines = np.array([b[0] for b in bad], dtype=np.int64)
+    lines = np.setdiff1d(np.arange(2, n_ok + len(bad) + 2, dtype=np.int64), bad_lines)
+    rejects = pd.DataFrame(
+        {
+            "line": [b[0] for b in bad],
+            "reason": [
+                f"has {len(_split(b[1]))} fields, expected {width}" if b[1].strip() else "is blank"
+                for b in bad
+            ],
+            "raw": [b[1] for b in bad],
+        }
+    )
+    columns = {
+        h: pc.utf8_trim_whitespace(table.column(i))
+        if trim is None or h in trim
+        else table.column(i)
+        for i, h in enumerate(header)
+    }
+    return RawTable(list(header), columns, lines, rejects, n_ok + len(bad))
+
+
+def _parse(
+    data: bytes, name: str, width: int, *, threads: bool
+) -> tuple[pa.Table, list[tuple[int, str]]]:
+    bad: list[tuple[int, str]] = []
+
+    def on_invalid(row: pacsv.InvalidRow) -> str:
+        bad.append((row.number if row.number is not None else -1, row.text))
+        return "skip"
+
     names = [f"c{i}" for i in range(width)]
     try:
         table = pacsv.read_csv(
             io.BytesIO(data),
             read_options=pacsv.ReadOptions(
-                use_threads=False, skip_rows=1, column_names=names, block_size=1 << 24
+                use_threads=threads, skip_rows=1, column_names=names, block_size=1 << 22
             ),
             # A blank line is reported as a reject, not skipped, so that every line of the
             # file is accounted for.
@@ -127,22 +161,7 @@ def read_strings(data: bytes, name: str, header: Sequence[str]) -> RawTable:
             f"'{name}' could not be read as CSV ({exc})",
             hint="open it in a text editor to check it is a comma-separated file",
         ) from exc
-    n_ok = table.num_rows
-    # Line numbers of accepted rows: the header is line 1 and the rows set aside keep theirs.
-    bad_lines = np.array([b[0] for b in bad], dtype=np.int64)
-    lines = np.setdiff1d(np.arange(2, n_ok + len(bad) + 2, dtype=np.int64), bad_lines)
-    rejects = pd.DataFrame(
-        {
-            "line": [b[0] for b in bad],
-            "reason": [
-                f"has {len(_split(b[1]))} fields, expected {width}" if b[1].strip() else "is blank"
-                for b in bad
-            ],
-            "raw": [b[1] for b in bad],
-        }
-    )
-    columns = {h: pc.utf8_trim_whitespace(table.column(i)) for i, h in enumerate(header)}
-    return RawTable(list(header), columns, lines, rejects, n_ok + len(bad))
+    return table, bad
 
 
 def _split(text: str) -> list[str]:

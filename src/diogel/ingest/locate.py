@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from diogel.geography import Geography, to_bng
+
+#: Harmonisation outcomes that depend on the code alone, not on the row's point.
+_BY_CODE_ALONE = frozenset({"2021", "unchanged", "merged"})
 
 
 def locate(rows: pa.Table, geography: Geography, *, with_lsoa: bool = True) -> pa.Table:
@@ -19,13 +23,12 @@ def locate(rows: pa.Table, geography: Geography, *, with_lsoa: bool = True) -> p
     lat = np.asarray(rows.column("lat").to_numpy(zero_copy_only=False), dtype=float)
     x, y = to_bng(lon, lat)
     if with_lsoa and "lsoa_code_published" in rows.column_names:
-        published = np.asarray(rows.column("lsoa_code_published").to_pylist(), dtype=object)
-        lsoa, method = geography.harmonise_lsoa(published, x, y)
+        lsoa, method = _harmonise(rows.column("lsoa_code_published"), x, y, geography)
     else:
-        lsoa = geography.lsoa_at(x, y)
-        method = np.where(pd_notna(lsoa), "point", "none").astype(object)
-    council = np.asarray(geography.council_of_lsoa(lsoa), dtype=object)
-    missing = ~pd_notna(council) & ~np.isnan(x)
+        lsoa = np.asarray(geography.lsoa_at(x, y), dtype=object)
+        method = np.where(_present(lsoa), "point", "none").astype(object)
+    council = _council(lsoa, geography)
+    missing = ~_present(council) & ~np.isnan(x)
     if missing.any():
         council[missing] = geography.council_at(x[missing], y[missing])
     return (
@@ -37,6 +40,36 @@ def locate(rows: pa.Table, geography: Geography, *, with_lsoa: bool = True) -> p
     )
 
 
-def pd_notna(values: np.ndarray) -> np.ndarray:
-    """True where an object array holds a non-empty value."""
-    return np.array([v is not None and v == v and v != "" for v in values], dtype=bool)
+def _harmonise(
+    published: pa.ChunkedArray, x: np.ndarray, y: np.ndarray, geography: Geography
+) -> tuple[np.ndarray, np.ndarray]:
+    """Harmonise each distinct code once; only rows whose answer needs a point go one by one."""
+    encoded = pc.dictionary_encode(published).combine_chunks()
+    uniques = np.asarray(encoded.dictionary.to_pylist(), dtype=object)
+    index = np.asarray(encoded.indices.to_numpy(zero_copy_only=False))
+    nan = np.full(len(uniques), np.nan)
+    u_code, u_method = geography.harmonise_lsoa(uniques, nan, nan)
+    lsoa = np.asarray(u_code, dtype=object)[index]
+    method = np.asarray(u_method, dtype=object)[index]
+    needs_point = ~np.isin(method, list(_BY_CODE_ALONE))
+    if needs_point.any():
+        rows = np.flatnonzero(needs_point)
+        codes = uniques[index[rows]]
+        r_code, r_method = geography.harmonise_lsoa(codes, x[rows], y[rows])
+        lsoa[rows] = r_code
+        method[rows] = r_method
+    return lsoa, method
+
+
+def _council(lsoa: np.ndarray, geography: Geography) -> np.ndarray:
+    present = _present(lsoa)
+    council = np.full(len(lsoa), None, dtype=object)
+    if present.any():
+        uniques, inverse = np.unique(lsoa[present].astype(str), return_inverse=True)
+        council[present] = np.asarray(geography.council_of_lsoa(uniques), dtype=object)[inverse]
+    return council
+
+
+def _present(values: np.ndarray) -> np.ndarray:
+    """True where an object array holds a non-empty string."""
+    return np.array([isinstance(v, str) and v != "" for v in values], dtype=bool)

@@ -62,6 +62,7 @@ class ParsedFile:
     rejects: pd.DataFrame
     rows_in: int
     force_months: list[tuple[str, str]] = field(default_factory=list)
+    nbytes: int = 0
 
     @property
     def dataset(self) -> str:
@@ -96,8 +97,8 @@ def detect_kind(header: list[str], name: str) -> str:
     raise InputError(
         f"'{name}' is not a police.uk street, outcomes or stop-and-search file: "
         f"its header is '{shown}'",
-        hint="use files downloaded from data.police.uk; partner data needs "
-        "'diogel ingest partner' with a mapping",
+        hint="use the street, outcomes or stop-and-search CSV files as downloaded from "
+        "data.police.uk",
     )
 
 

@@ -57,12 +57,12 @@ class Store(Protocol):
 
     def transaction(self) -> AbstractContextManager[None]: ...
 
-    def find_loaded(self, dataset: str, sha256: str) -> int | None:
-        """The id of a file with these exact bytes that still provides data, if any."""
+    def current_checksums(self) -> dict[tuple[str, str], int]:
+        """Files whose data is still stored: (dataset, SHA-256) -> file id."""
         ...
 
-    def load_snapshot(self, load: FileLoad, loaded_at: dt.datetime) -> int:
-        """Store one file, replacing the force-months it covers; return its file id."""
+    def load_files(self, loads: Sequence[FileLoad], loaded_at: dt.datetime) -> list[int]:
+        """Store files, each replacing the force-months it covers; return their ids."""
         ...
 
     def insert_rejects(self, file_id: int, rejects: pd.DataFrame) -> None: ...

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from diogel.errors import InputError, NotFoundError, StoreError
 from diogel.storage import sql
@@ -110,13 +113,9 @@ class DuckDBStore:
 
     # -- loading ---------------------------------------------------------------------
 
-    def find_loaded(self, dataset: str, sha256: str) -> int | None:
-        row = self.con.execute(
-            "SELECT f.file_id FROM load_files f JOIN snapshots s ON s.file_id = f.file_id "
-            "WHERE f.dataset = ? AND f.sha256 = ? ORDER BY f.file_id DESC LIMIT 1",
-            [dataset, sha256],
-        ).fetchone()
-        return int(row[0]) if row else None
+    def current_checksums(self) -> dict[tuple[str, str], int]:
+        rows = self.con.execute(sql.CURRENT_CHECKSUMS).fetchall()
+        return {(str(d), str(s)): int(i) for d, s, i in rows}
 
     def record_file(
         self,
@@ -145,40 +144,62 @@ class DuckDBStore:
         )  # fmt: skip
         return file_id
 
-    def load_snapshot(self, load: FileLoad, loaded_at: dt.datetime) -> int:
-        table = TABLE_OF_DATASET[load.dataset]
-        months = sorted(dt.date.fromisoformat(m + "-01") for _, m in load.force_months)
+    def load_files(self, loads: Sequence[FileLoad], loaded_at: dt.datetime) -> list[int]:
+        """Store files, each replacing the force-months it covers; return their file ids.
+
+        The caller makes sure no two loads in one call cover the same force-month.
+        """
+        ids: list[int] = []
+        parts: dict[str, list[pa.Table]] = defaultdict(list)
         with self.transaction():
-            file_id = self.record_file(
-                dataset=load.dataset, kind=load.kind, name=load.name, sha256=load.sha256,
-                rows_in=load.rows_in, accepted=load.rows.num_rows, rejected=len(load.rejects),
-                loaded_at=loaded_at, force=load.force,
-                month_from=months[0] if months else None,
-                month_to=months[-1] if months else None,
-            )  # fmt: skip
-            for force, month in load.force_months:
-                first = dt.date.fromisoformat(month + "-01")
-                self.con.execute(
-                    f"DELETE FROM {table} WHERE force = ? AND month = ?", [force, first]
-                )
-                self.con.execute(
-                    "DELETE FROM snapshots WHERE dataset = ? AND force = ? AND month = ?",
-                    [load.dataset, force, first],
-                )
+            for load in loads:
+                file_id = self._record_load(load, loaded_at)
+                ids.append(file_id)
+                table = TABLE_OF_DATASET[load.dataset]
+                self._take_snapshots(load, table, file_id)
+                ids_column = pa.array(np.full(load.rows.num_rows, file_id, dtype=np.int64))
+                parts[table].append(load.rows.append_column("file_id", ids_column))
+                self.insert_rejects(file_id, load.rejects)
+            for table, tables in parts.items():
+                incoming = pa.concat_tables(tables)  # noqa: F841 - read by DuckDB by name
+                cols = ", ".join(tables[0].column_names)
+                self.con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM incoming")
+            street = [i for i, load in zip(ids, loads, strict=True) if load.kind == "street"]
+            if street and self._has_outcome_events():
+                self.con.execute(sql.REAPPLY_OUTCOMES_FOR_FILES, [min(street), max(street)])
+        return ids
+
+    def _record_load(self, load: FileLoad, loaded_at: dt.datetime) -> int:
+        months = sorted(dt.date.fromisoformat(m + "-01") for _, m in load.force_months)
+        return self.record_file(
+            dataset=load.dataset, kind=load.kind, name=load.name, sha256=load.sha256,
+            rows_in=load.rows_in, accepted=load.rows.num_rows, rejected=len(load.rejects),
+            loaded_at=loaded_at, force=load.force,
+            month_from=months[0] if months else None,
+            month_to=months[-1] if months else None,
+        )  # fmt: skip
+
+    def _take_snapshots(self, load: FileLoad, table: str, file_id: int) -> None:
+        for force, month in load.force_months:
+            first = dt.date.fromisoformat(month + "-01")
+            held = self.con.execute(
+                "SELECT file_id FROM snapshots WHERE dataset = ? AND force = ? AND month = ?",
+                [load.dataset, force, first],
+            ).fetchone()
+            if held is None:
                 self.con.execute(
                     "INSERT INTO snapshots VALUES (?, ?, ?, ?)",
                     [load.dataset, force, first, file_id],
                 )
-            incoming = load.rows  # noqa: F841 - read by DuckDB's replacement scan
-            cols = ", ".join(load.rows.column_names)
+                continue
+            self.con.execute(f"DELETE FROM {table} WHERE force = ? AND month = ?", [force, first])
             self.con.execute(
-                f"INSERT INTO {table} ({cols}, file_id) SELECT {cols}, ? FROM incoming",
-                [file_id],
+                "UPDATE snapshots SET file_id = ? WHERE dataset = ? AND force = ? AND month = ?",
+                [file_id, load.dataset, force, first],
             )
-            self.insert_rejects(file_id, load.rejects)
-            if table == "incidents":
-                self.con.execute(sql.REAPPLY_OUTCOMES_FOR_FILE, [file_id, file_id])
-        return file_id
+
+    def _has_outcome_events(self) -> bool:
+        return self.con.execute("SELECT 1 FROM outcome_events LIMIT 1").fetchone() is not None
 
     def insert_rejects(self, file_id: int, rejects: pd.DataFrame) -> None:
         """Store rejected rows (columns line, reason, raw) against their file."""

@@ -26,15 +26,21 @@ WHERE incidents.crime_id = e.crime_id
 """
 
 #: After a street snapshot is replaced, dated outcome events still apply to its crimes.
-REAPPLY_OUTCOMES_FOR_FILE = """
+REAPPLY_OUTCOMES_FOR_FILES = """
 UPDATE incidents SET outcome = e.outcome, outcome_month = e.month
 FROM (
     SELECT DISTINCT ON (crime_id) crime_id, outcome, month
     FROM outcome_events
-    WHERE crime_id IN (SELECT crime_id FROM incidents WHERE file_id = ? AND crime_id <> '')
     ORDER BY crime_id, month DESC, file_id DESC, line DESC
 ) AS e
-WHERE incidents.crime_id = e.crime_id AND incidents.file_id = ?
+WHERE incidents.crime_id = e.crime_id AND incidents.file_id BETWEEN ? AND ?
 """
 
 AREA_COLUMN = {"council": "council_code", "force": "force", "lsoa": "lsoa_code"}
+
+#: Files whose data is still in the store, by dataset and SHA-256 of their bytes.
+CURRENT_CHECKSUMS = """
+SELECT f.dataset, f.sha256, MAX(f.file_id)
+FROM load_files f JOIN snapshots s ON s.file_id = f.file_id
+GROUP BY f.dataset, f.sha256
+"""
