@@ -254,8 +254,9 @@ def areas(as_json: bool, lang: str) -> None:
     if as_json:
         _emit_json(councils.to_dict("records"))
         return
-    for r in councils.itertuples():
-        click.echo(f"{r.code}  {(r.name_cy if lang == 'cy' else r.name_en):<28} {r.force}")
+    for r in councils.to_dict("records"):
+        name = str(r["name_cy"] if lang == "cy" else r["name_en"])
+        click.echo(f"{r['code']}  {name:<28} {r['force']}")
 
 
 @contextmanager

@@ -28,6 +28,10 @@ class DiogelError(Exception):
         self.message = message
         self.hint = hint
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Errors raised in worker processes travel back to the caller intact.
+        return (_rebuild, (type(self), self.message, self.hint))
+
     def __str__(self) -> str:
         if self.hint:
             return f"{self.message}. Hint: {self.hint}"
@@ -36,6 +40,10 @@ class DiogelError(Exception):
     def to_dict(self) -> dict[str, str | None]:
         """The one JSON error shape shared by the CLI ``--json`` mode and the web API."""
         return {"error": self.code, "message": self.message, "hint": self.hint}
+
+
+def _rebuild(cls: type[DiogelError], message: str, hint: str | None) -> DiogelError:
+    return cls(message, hint=hint)
 
 
 class InputError(DiogelError):

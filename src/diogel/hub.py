@@ -3,28 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-import itertools
-from collections import deque
 from collections.abc import Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-import pyarrow as pa
-
 from diogel.geography import Geography
 from diogel.ingest.csvfile import decode_check, read_header
-from diogel.ingest.locate import locate
 from diogel.ingest.police_uk import (
     OUTCOMES,
-    STOP_SEARCH,
-    STREET,
     ParsedFile,
     detect_kind,
-    read_police_uk,
 )
-from diogel.ingest.sources import SourceFile, discover, sha256_of
+from diogel.ingest.prepare import groups, prepared_in_order, preparer
+from diogel.ingest.sources import discover, sha256_of
 from diogel.storage import FileLoad, Store
 
 
@@ -98,9 +90,9 @@ class LoadReport:
 
 
 #: Rows gathered before placing and storing them together (fewer, larger database writes).
-BATCH_ROWS = 100_000
-#: Files read ahead on a second thread while the current batch is placed and stored.
-READ_AHEAD = 3
+BATCH_ROWS = 200_000
+#: Groups of files being prepared ahead while earlier ones are stored.
+READ_AHEAD = 2
 
 
 def load_police_uk(
@@ -134,7 +126,6 @@ def load_police_uk(
     LoadReport
         Per-file rows in, accepted and rejected.
     """
-    geo = geography or Geography.bundled()
     prog = progress or _Silent()
     files = discover(paths)
     for source in files:  # fail fast, before any work, on a file of the wrong kind
@@ -143,23 +134,13 @@ def load_police_uk(
     sizes = [f.size() for f in files]
     prog.start(len(files), sum(sizes))
     loaded_at = (now or dt.datetime.now(dt.UTC)).replace(tzinfo=None)
-    with (
-        store.transaction(),
-        ThreadPoolExecutor(max_workers=1) as reader,
-        ThreadPoolExecutor(max_workers=1) as placer,
-    ):
-        batch = _Batch(store, geo, loaded_at, placer)
-        pending: deque[Future[tuple[ParsedFile, str]]] = deque()
-        upcoming = iter(zip(files, sizes, strict=True))
-        for source, _ in itertools.chain(upcoming, [(None, 0)] * READ_AHEAD):
-            if source is not None:
-                pending.append(reader.submit(_read, source))
-            if len(pending) > READ_AHEAD or (source is None and pending):
-                parsed, sha = pending.popleft().result()
-                batch.add(parsed, sha)
-                prog.file_done(parsed.name, parsed.nbytes, parsed.rows_in)
+    with store.transaction(), preparer(sum(sizes), geography) as executor:
+        batch = _Batch(store, loaded_at)
+        work = groups(files, sizes)
+        for item in prepared_in_order(executor, work, geography, ahead=READ_AHEAD):
+            batch.add(item.parsed, item.sha256)
+            prog.file_done(item.parsed.name, item.parsed.nbytes, item.parsed.rows_in)
         batch.flush()
-        batch.drain()
         # Outcome events apply after every street file of this load is in place.
         for file_id in batch.outcome_files:
             batch.report.outcomes_updated += store.apply_outcome_events(file_id)
@@ -168,31 +149,17 @@ def load_police_uk(
     return batch.report
 
 
-def _read(source: SourceFile) -> tuple[ParsedFile, str]:
-    data = source.read_bytes()
-    parsed = read_police_uk(data, source.name, source.basename)
-    parsed.nbytes = len(data)
-    return parsed, sha256_of(data)
-
-
 class _Batch:
-    """Files read but not yet stored, gathered into batches.
+    """Prepared files not yet stored; written together in batches of ``BATCH_ROWS``."""
 
-    A full batch is placed (coordinates, LSOA, council) on a worker thread while the
-    previous batch is written, so reading, placing and writing overlap.
-    """
-
-    def __init__(
-        self, store: Store, geo: Geography, loaded_at: dt.datetime, placer: ThreadPoolExecutor
-    ) -> None:
-        self.store, self.geo, self.loaded_at, self.placer = store, geo, loaded_at, placer
+    def __init__(self, store: Store, loaded_at: dt.datetime) -> None:
+        self.store, self.loaded_at = store, loaded_at
         self.parsed: list[tuple[ParsedFile, str]] = []
         self.covered: set[tuple[str, str, str]] = set()
         self.rows = 0
         self.report = LoadReport()
         self.outcome_files: list[int] = []
         self.known = store.current_checksums()
-        self.placing: deque[tuple[list[ParsedFile], Future[list[FileLoad]]]] = deque()
 
     def add(self, parsed: ParsedFile, sha: str) -> None:
         existing = self.known.get((parsed.dataset, sha))
@@ -220,60 +187,29 @@ class _Batch:
             self.flush()
 
     def flush(self) -> None:
-        """Send the gathered files to be placed; write any batch placed before them."""
-        if self.parsed:
-            group = self.parsed
-            self.parsed, self.covered, self.rows = [], set(), 0
-            future = self.placer.submit(_place, group, self.geo)
-            self.placing.append(([p for p, _ in group], future))
-        self.drain(keep=1)
-
-    def drain(self, keep: int = 0) -> None:
-        """Write placed batches, oldest first, leaving ``keep`` still being placed."""
-        while len(self.placing) > keep:
-            group, future = self.placing.popleft()
-            ids = self.store.load_files(future.result(), self.loaded_at)
-            for p, file_id in zip(group, ids, strict=True):
-                self.report.files.append(
-                    FileResult(p.name, p.kind, p.rows_in, p.accepted, p.rejected, file_id)
-                )
-                if p.kind == OUTCOMES:
-                    self.outcome_files.append(file_id)
-
-
-def _place(group: list[tuple[ParsedFile, str]], geo: Geography) -> list[FileLoad]:
-    """Each file's rows with coordinates, LSOA and council added (one pass per kind)."""
-    out: list[pa.Table | None] = [None] * len(group)
-    for kind in (STREET, STOP_SEARCH, OUTCOMES):
-        idx = [i for i, (p, _) in enumerate(group) if p.kind == kind]
-        if not idx:
-            continue
-        tables = [group[i][0].rows for i in idx]
-        placed = pa.concat_tables(tables)
-        if kind == STREET:
-            placed = locate(placed, geo).append_column(
-                "source", pa.array(["police-uk-street"] * placed.num_rows, pa.string())
+        if not self.parsed:
+            return
+        loads = [
+            FileLoad(
+                dataset=p.dataset,
+                kind=p.kind,
+                name=p.name,
+                sha256=sha,
+                force_months=p.force_months,
+                rows=p.rows,
+                rejects=p.rejects,
+                rows_in=p.rows_in,
             )
-        elif kind == STOP_SEARCH:
-            placed = locate(placed, geo, with_lsoa=False).drop_columns(["lsoa_method"])
-        offset = 0
-        for i, t in zip(idx, tables, strict=True):
-            out[i] = placed.slice(offset, t.num_rows)
-            offset += t.num_rows
-    return [
-        FileLoad(
-            dataset=p.dataset,
-            kind=p.kind,
-            name=p.name,
-            sha256=sha,
-            force_months=p.force_months,
-            rows=rows,
-            rejects=p.rejects,
-            rows_in=p.rows_in,
-        )
-        for (p, sha), rows in zip(group, out, strict=True)
-        if rows is not None
-    ]
+            for p, sha in self.parsed
+        ]
+        ids = self.store.load_files(loads, self.loaded_at)
+        for (p, _), file_id in zip(self.parsed, ids, strict=True):
+            self.report.files.append(
+                FileResult(p.name, p.kind, p.rows_in, p.accepted, p.rejected, file_id)
+            )
+            if p.kind == OUTCOMES:
+                self.outcome_files.append(file_id)
+        self.parsed, self.covered, self.rows = [], set(), 0
 
 
 @dataclass(frozen=True)

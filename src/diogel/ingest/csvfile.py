@@ -103,7 +103,7 @@ def read_strings(
             )
     # Parse on several threads; row numbers of bad rows are only known single-threaded,
     # so a file with bad rows is parsed again that way.
-    table, bad = _parse(data, name, width, threads=True)
+    table, bad = _parse(data, name, width, threads=False)
     if bad:
         table, bad = _parse(data, name, width, threads=False)
     n_ok = table.num_rows

@@ -21,7 +21,7 @@ def locate(rows: pa.Table, geography: Geography, *, with_lsoa: bool = True) -> p
     """
     lon = np.asarray(rows.column("lon").to_numpy(zero_copy_only=False), dtype=float)
     lat = np.asarray(rows.column("lat").to_numpy(zero_copy_only=False), dtype=float)
-    x, y = to_bng(lon, lat)
+    x, y = _project_distinct(lon, lat)
     if with_lsoa and "lsoa_code_published" in rows.column_names:
         lsoa, method = _harmonise(rows.column("lsoa_code_published"), x, y, geography)
     else:
@@ -70,6 +70,22 @@ def _council(lsoa: np.ndarray, geography: Geography) -> np.ndarray:
     return council
 
 
+def _project_distinct(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """British National Grid coordinates, projecting each distinct point once.
+
+    police.uk snaps crimes to a limited set of anonymised map points, so there are far
+    fewer distinct points than rows.
+    """
+    key = lon.astype(np.complex128)
+    key.imag = lat
+    uniques, inverse = np.unique(key, return_inverse=True)
+    ux, uy = to_bng(uniques.real, uniques.imag)
+    return np.asarray(ux)[inverse], np.asarray(uy)[inverse]
+
+
 def _present(values: np.ndarray) -> np.ndarray:
     """True where an object array holds a non-empty string."""
-    return np.array([isinstance(v, str) and v != "" for v in values], dtype=bool)
+    arr = pa.array(values, pa.string(), from_pandas=True)
+    return np.asarray(
+        pc.fill_null(pc.not_equal(arr, ""), False).to_numpy(zero_copy_only=False), dtype=bool
+    )

@@ -47,6 +47,21 @@ _STOP_OPTIONAL = (
 _FILENAME = re.compile(r"^(\d{4}-\d{2})-(.+?)-(street|outcomes|stop-and-search)\.csv$", re.I)
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 _CATEGORY_ARRAY = pa.array(POLICE_UK_CATEGORIES, pa.string())
+#: Columns whose values are checked or matched, and so lose surrounding spaces first.
+_TRIMMED = frozenset(
+    {
+        "crime id",
+        "month",
+        "falls within",
+        "longitude",
+        "latitude",
+        "lsoa code",
+        "crime type",
+        "outcome type",
+        "date",
+        "type",
+    }
+)
 
 #: A row check: which rows fail it, and the reason for row i.
 Problem = tuple[np.ndarray, Callable[[int], str]]
@@ -63,6 +78,8 @@ class ParsedFile:
     rows_in: int
     force_months: list[tuple[str, str]] = field(default_factory=list)
     nbytes: int = 0
+    #: Rows accepted, kept when the rows themselves travel separately (see ingest.prepare).
+    accepted_rows: int = -1
 
     @property
     def dataset(self) -> str:
@@ -70,7 +87,7 @@ class ParsedFile:
 
     @property
     def accepted(self) -> int:
-        return int(self.rows.num_rows)
+        return self.accepted_rows if self.accepted_rows >= 0 else int(self.rows.num_rows)
 
     @property
     def rejected(self) -> int:
@@ -153,7 +170,7 @@ def read_police_uk(data: bytes, name: str, basename: str | None = None) -> Parse
     data = decode_check(data, name)
     header = read_header(data)
     kind = detect_kind(header, name)
-    raw = read_strings(data, name, header)
+    raw = read_strings(data, name, header, trim=_TRIMMED)
     match = _FILENAME.match(basename or "")
     file_force = match.group(2).lower() if match else None
     file_month = match.group(1) if match and _MONTH.match(match.group(1)) else None
@@ -169,8 +186,14 @@ def read_police_uk(data: bytes, name: str, basename: str | None = None) -> Parse
     )
     pairs: set[tuple[str, str]] = set()
     if rows.num_rows:
-        fm = rows.select(["force", "month_text"]).group_by(["force", "month_text"]).aggregate([])
-        pairs = set(zip(fm["force"].to_pylist(), fm["month_text"].to_pylist(), strict=True))
+        forces = pc.unique(rows.column("force")).to_pylist()
+        months = pc.unique(rows.column("month_text")).to_pylist()
+        if len(forces) == 1 or len(months) == 1:
+            pairs = {(f, m) for f in forces for m in months}
+        else:
+            fm = rows.select(["force", "month_text"]).group_by(["force", "month_text"])
+            fm = fm.aggregate([])
+            pairs = set(zip(fm["force"].to_pylist(), fm["month_text"].to_pylist(), strict=True))
     if file_force and file_month:
         pairs.add((file_force, file_month))
     rows = rows.drop_columns(["month_text"])
@@ -179,9 +202,15 @@ def read_police_uk(data: bytes, name: str, basename: str | None = None) -> Parse
     return ParsedFile(name, kind, rows, rejects, raw.rows_in, sorted(pairs))
 
 
-def _np(a: pa.ChunkedArray) -> np.ndarray:
-    """Strings as a NumPy object array (only used for the few rows being rejected)."""
-    return np.asarray(a.to_pylist(), dtype=object)
+class _Keep:
+    """Select the accepted rows of a column (a no-op when every row was accepted)."""
+
+    def __init__(self, keep: np.ndarray) -> None:
+        self.all = bool(keep.all())
+        self.mask = pa.array(keep)
+
+    def __call__(self, column: pa.ChunkedArray) -> pa.ChunkedArray:
+        return column if self.all else column.filter(self.mask)
 
 
 def _coordinates(
@@ -240,7 +269,7 @@ def _split_rejects(raw: RawTable, problems: list[Problem]) -> tuple[np.ndarray, 
     for mask, _ in problems:
         bad |= mask
     idx = np.flatnonzero(bad)
-    reasons = ["; ".join(reason(i) for mask, reason in problems if mask[i]) for i in idx]
+    reasons = ["; ".join(reason(int(i)) for mask, reason in problems if mask[i]) for i in idx]
     raw_text = [",".join(str(raw.columns[h][int(i)].as_py()) for h in raw.header) for i in idx]
     rejects = pd.DataFrame(
         {"line": raw.lines[idx].astype("int64"), "reason": reasons, "raw": raw_text}
@@ -275,23 +304,23 @@ def _street(raw: RawTable) -> tuple[pa.Table, pd.DataFrame]:
             *coord_problems,
         ],
     )
-    k = pa.array(keep)
-    month_text = c["month"].filter(k)
+    k = _Keep(keep)
+    month_text = k(c["month"])
     rows = pa.table(
         {
-            "crime_id": c["crime id"].filter(k),
-            "force": _force_of(c["falls within"].filter(k)),
+            "crime_id": k(c["crime id"]),
+            "force": _force_of(k(c["falls within"])),
             "month": _month_dates(month_text),
             "month_text": month_text,
-            "reported_by": c["reported by"].filter(k),
-            "category": category.filter(k),
-            "location": c["location"].filter(k),
+            "reported_by": k(c["reported by"]),
+            "category": k(category),
+            "location": k(c["location"]),
             "lon": lon[keep],
             "lat": lat[keep],
             "has_location": has[keep],
-            "lsoa_code_published": c["lsoa code"].filter(k),
-            "outcome": c["last outcome category"].filter(k),
-            "context": c["context"].filter(k),
+            "lsoa_code_published": k(c["lsoa code"]),
+            "outcome": k(c["last outcome category"]),
+            "context": k(c["context"]),
             "line": raw.lines[keep],
         }
     )
@@ -312,16 +341,16 @@ def _outcomes(raw: RawTable) -> tuple[pa.Table, pd.DataFrame]:
             *coord_problems,
         ],
     )
-    k = pa.array(keep)
-    month_text = c["month"].filter(k)
+    k = _Keep(keep)
+    month_text = k(c["month"])
     rows = pa.table(
         {
-            "crime_id": c["crime id"].filter(k),
-            "force": _force_of(c["falls within"].filter(k)),
+            "crime_id": k(c["crime id"]),
+            "force": _force_of(k(c["falls within"])),
             "month": _month_dates(month_text),
             "month_text": month_text,
-            "outcome": c["outcome type"].filter(k),
-            "lsoa_code_published": c["lsoa code"].filter(k),
+            "outcome": k(c["outcome type"]),
+            "lsoa_code_published": k(c["lsoa code"]),
             "line": raw.lines[keep],
         }
     )
@@ -354,12 +383,12 @@ def _stop_search(
             *coord_problems,
         ],
     )
-    k = pa.array(keep)
+    k = _Keep(keep)
     n = int(keep.sum())
 
     def col(name: str) -> pa.Array | pa.ChunkedArray:
         if name in c:
-            return c[name].filter(k)
+            return k(c[name])
         return pa.array([""] * n, pa.string())
 
     occurred = when[keep].dt.tz_convert("UTC").dt.tz_localize(None)
