@@ -6,6 +6,7 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -225,6 +226,93 @@ def _print_summary(result: Any, lang: str) -> None:
     click.echo(
         "Contains public sector information licensed under the Open Government Licence v3.0."
     )
+
+
+@cli.command()
+@click.option("--area", required=True, help="Council code or name (English or Welsh), or force.")
+@click.option("--from", "start", required=True, help="First month, YYYY-MM.")
+@click.option("--to", "end", required=True, help="Last month, YYYY-MM.")
+@click.option("--category", help="Only this police.uk category, e.g. 'Burglary'.")
+@click.option("--lang", type=click.Choice(["en", "cy"]), default="en", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.pass_obj
+def trends(
+    state: State, area: str, start: str, end: str, category: str | None, lang: str, as_json: bool
+) -> None:
+    """Monthly trend, the change between the two halves of the period, and alerts."""
+    from diogel.assess.trends import build_trends
+    from diogel.geography import Geography
+    from diogel.periods import Period
+
+    geo = Geography.bundled()
+    report = build_trends(
+        state.store, geo.resolve_area(area), Period.parse(start, end), geography=geo,
+        category=category,
+    )  # fmt: skip
+    data = report.as_dict(lang)
+    if as_json:
+        _emit_json(data)
+        return
+    click.echo(f"{report.area.name(lang)} ({report.area.code}), {report.period.label}"
+               + (f", {category}" if category else ""))  # fmt: skip
+    click.echo("Month      count  12-month total")
+    for month, n in data["series"].items():
+        rolling = data["rolling_12_months"].get(month)
+        shown = "no data" if n is None else f"{n:>5,}"
+        flag = "  ALERT" if any(a["month"] == month for a in data["alerts"]) else ""
+        flag += "  (looks incomplete)" if month in report.incomplete else ""
+        click.echo(f"{month}  {shown:>7}  {'' if rolling is None else f'{rolling:>10,}'}{flag}")
+    if report.comparison is not None:
+        first, second = report.compared
+        click.echo(f"Change from {first[0]}..{first[-1]} to {second[0]}..{second[-1]}: "
+                   f"crime {report.comparison.sentence}.")  # fmt: skip
+    for note in report.notes:
+        click.echo(f"Note: {note}")
+
+
+@cli.command()
+@click.option("--area", required=True, help="Council code or name (English or Welsh), or force.")
+@click.option("--from", "start", required=True, help="First month, YYYY-MM.")
+@click.option("--to", "end", required=True, help="Last month, YYYY-MM.")
+@click.option("--method", type=click.Choice(["gistar", "kde"]), default="gistar", show_default=True)
+@click.option("--category", help="Only this police.uk category, e.g. 'Burglary'.")
+@click.option("--cell-size", type=float, help="Cell side in metres (chosen for you if omitted).")
+@click.option("--bandwidth", type=float, help="Neighbourhood or kernel bandwidth in metres.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["geojson", "csv", "json"]), default="geojson",
+    show_default=True, help="geojson: cells as polygons; csv: one row per cell.",
+)  # fmt: skip
+@click.option("--out", type=click.Path(dir_okay=False), help="Write to this file, not the screen.")
+@click.pass_obj
+def hotspots(
+    state: State, area: str, start: str, end: str, method: str, category: str | None,
+    cell_size: float | None, bandwidth: float | None, fmt: str, out: str | None,
+) -> None:  # fmt: skip
+    """Hot and cold spots (Getis-Ord Gi*) or kernel density for an area and period."""
+    from diogel.assess.hotspots import area_hotspots
+    from diogel.geography import Geography
+    from diogel.periods import Period
+
+    geo = Geography.bundled()
+    found = area_hotspots(
+        state.store, geo.resolve_area(area), Period.parse(start, end), geography=geo,
+        method=method, category=category, cell_size=cell_size, bandwidth=bandwidth,
+        quiet=True,
+    )  # fmt: skip
+    if fmt == "csv":
+        text = found.table().to_csv(index=False)
+    elif fmt == "json":
+        text = json.dumps(found.metadata(), indent=2)
+    else:
+        text = json.dumps(found.geojson())
+    if out:
+        Path(out).write_text(text, encoding="utf-8")
+        click.echo(f"Wrote {len(found.result.cells):,} cells to {out}", err=True)
+    else:
+        click.echo(text)
+    if not state.settings.quiet:
+        for note in found.result.notes:
+            click.echo(f"Note: {note}", err=True)
 
 
 @cli.command()

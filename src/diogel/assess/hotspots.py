@@ -1,0 +1,142 @@
+"""Hotspots for an area and period: incidents from the store, the verbs from ``analysis``."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from shapely.geometry.base import BaseGeometry
+
+from diogel.analysis.hotspots import HotspotResult, hotspot_gistar
+from diogel.assess.summary import area_filter
+from diogel.errors import InputError
+from diogel.geography import Area, Geography
+from diogel.periods import Period
+from diogel.storage import Store
+
+METHODS = ("gistar", "kde")
+#: Cell properties written to GeoJSON and CSV for each method.
+PROPERTIES = {
+    "gistar": (
+        "cell_id",
+        "count",
+        "z_score",
+        "p_value",
+        "p_value_adjusted",
+        "p_value_holm",
+        "class",
+    ),
+    "kde": ("cell_id", "count", "density"),
+}
+
+
+@dataclass(frozen=True)
+class AreaHotspots:
+    """A hotspot result with the area, period and category it was made for."""
+
+    area: Area
+    period: Period
+    category: str | None
+    incidents: int
+    without_location: int
+    result: HotspotResult
+
+    def geojson(self) -> dict[str, Any]:
+        """The cells as a GeoJSON FeatureCollection (WGS84, as RFC 7946 requires)."""
+        frame = self.result.to_geodataframe(clip=True).to_crs(4326)
+        keep = [c for c in PROPERTIES[self.result.method] if c in frame.columns]
+        frame = frame[[*keep, "geometry"]]
+        if self.result.settings.get("weights") is None and "count" in frame:
+            frame["count"] = frame["count"].round().astype("int64")
+        collection: dict[str, Any] = json.loads(frame.to_json(na="null", drop_id=True))
+        collection["metadata"] = self.metadata()
+        return collection
+
+    def table(self) -> pd.DataFrame:
+        """One row per cell with its centroid (BNG metres) and statistics."""
+        keep = [c for c in ("row", "col", "x", "y", *PROPERTIES[self.result.method])]
+        return self.result.cells[[c for c in dict.fromkeys(keep) if c in self.result.cells]]
+
+    def metadata(self) -> dict[str, Any]:
+        return {
+            "area": {"code": self.area.code, "name": self.area.name_en},
+            "from": f"{self.period.start:%Y-%m}",
+            "to": f"{self.period.end:%Y-%m}",
+            "category": self.category,
+            "method": self.result.method,
+            "incidents": self.incidents,
+            "incidents_without_location": self.without_location,
+            "settings": {k: _plain(v) for k, v in self.result.settings.items()},
+            "notes": list(self.result.notes),
+            "attribution": "Contains public sector information licensed under the Open "
+            "Government Licence v3.0.",
+        }
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    return value if isinstance(value, str | int | float | bool | type(None)) else str(value)
+
+
+def area_boundary(area: Area, geography: Geography) -> BaseGeometry:
+    """The polygon of a council or LSOA, or the union of a force's councils (EPSG:27700)."""
+    if area.kind == "council":
+        shapes = geography.council_shapes()
+        return shapes.loc[shapes["code"] == area.code, "geometry"].iloc[0]
+    if area.kind == "lsoa":
+        shapes = geography.lsoa_shapes()
+        return shapes.loc[shapes["code"] == area.code, "geometry"].iloc[0]
+    shapes = geography.council_shapes()
+    chosen = shapes[shapes["code"].isin(geography.councils_in_force(area.code))]
+    return chosen.geometry.union_all()
+
+
+def area_hotspots(
+    store: Store,
+    area: Area,
+    period: Period,
+    *,
+    geography: Geography,
+    method: str = "gistar",
+    category: str | None = None,
+    cell_size: float | None = None,
+    bandwidth: float | None = None,
+    quiet: bool = False,
+) -> AreaHotspots:
+    """Hotspots of the area's located incidents in the period, on a grid clipped to it."""
+    if method not in METHODS:
+        raise InputError(
+            f"method '{method}' is not a hotspot method", hint=f"choose one of {', '.join(METHODS)}"
+        )
+    frame = store.incidents(
+        area_filter(area), period.start, period.end, columns=("category", "x", "y")
+    )
+    if category is not None:
+        frame = frame[frame["category"] == category]
+    located = frame.dropna(subset=["x", "y"])
+    if located.empty:
+        raise InputError(
+            f"no located incidents in {area.name_en} for {period.label}"
+            + (f" in '{category}'" if category else ""),
+            hint="check the period and category, and that data for it is loaded",
+        )
+    boundary = area_boundary(area, geography)
+    if method == "gistar":
+        result = hotspot_gistar(
+            located[["x", "y"]], cell_size=cell_size, bandwidth=bandwidth, boundary=boundary,
+            quiet=quiet,
+        )  # fmt: skip
+    else:
+        from diogel.analysis.hotspots_density import hotspot_kde  # type: ignore[attr-defined]
+
+        result = hotspot_kde(
+            located[["x", "y"]], cell_size=cell_size, bandwidth=bandwidth, boundary=boundary,
+            quiet=quiet,
+        )  # fmt: skip
+    return AreaHotspots(area, period, category, len(frame), int(len(frame) - len(located)), result)
