@@ -47,8 +47,9 @@ class TrendReport:
 
         alerts = []
         if self.chart is not None:
+            first, last = pd.Period(self.period.start, "M"), pd.Period(self.period.end, "M")
             for month, row in self.chart.alerts.iterrows():
-                if self.period.start <= month.to_timestamp().date() <= self.period.end:
+                if first <= pd.Period(str(month), "M") <= last:
                     alerts.append(
                         {
                             "month": str(month),
