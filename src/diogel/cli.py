@@ -136,6 +136,8 @@ def ingest_boundaries(
 @click.pass_obj
 def datasets(state: State, as_json: bool, include_replaced: bool) -> None:
     """List loaded files with rows in, stored and rejected."""
+    import pandas as pd
+
     frame = state.store.files(include_replaced=include_replaced)
     if as_json:
         records = []
@@ -147,8 +149,8 @@ def datasets(state: State, as_json: bool, include_replaced: bool) -> None:
                     "name": r["name"],
                     "sha256": r["sha256"],
                     "force": r["force"],
-                    "month_from": None if r["month_from"] is None else f"{r['month_from']:%Y-%m}",
-                    "month_to": None if r["month_to"] is None else f"{r['month_to']:%Y-%m}",
+                    "month_from": None if pd.isna(r["month_from"]) else f"{r['month_from']:%Y-%m}",
+                    "month_to": None if pd.isna(r["month_to"]) else f"{r['month_to']:%Y-%m}",
                     "rows_in": int(r["rows_in"]),
                     "accepted": int(r["accepted"]),
                     "rejected": int(r["rejected"]),
@@ -199,12 +201,13 @@ def rejects(state: State, dataset: str, as_json: bool, limit: int) -> None:
 @click.pass_obj
 def summary(state: State, area: str, start: str, end: str, lang: str, as_json: bool) -> None:
     """Crimes in an area and period: total, by category and by month."""
+    from diogel.assess.areas import find_area
     from diogel.assess.summary import summarise
     from diogel.geography import Geography
     from diogel.periods import Period
 
     period = Period.parse(start, end)
-    found = Geography.bundled().resolve_area(area)
+    found = find_area(state.store, Geography.bundled(), area)
     result = summarise(state.store, found, period)
     if as_json:
         _emit_json(result.as_dict(lang))
@@ -240,13 +243,14 @@ def trends(
     state: State, area: str, start: str, end: str, category: str | None, lang: str, as_json: bool
 ) -> None:
     """Monthly trend, the change between the two halves of the period, and alerts."""
+    from diogel.assess.areas import find_area
     from diogel.assess.trends import build_trends
     from diogel.geography import Geography
     from diogel.periods import Period
 
     geo = Geography.bundled()
     report = build_trends(
-        state.store, geo.resolve_area(area), Period.parse(start, end), geography=geo,
+        state.store, find_area(state.store, geo, area), Period.parse(start, end), geography=geo,
         category=category,
     )  # fmt: skip
     data = report.as_dict(lang)
@@ -289,13 +293,14 @@ def hotspots(
     cell_size: float | None, bandwidth: float | None, fmt: str, out: str | None,
 ) -> None:  # fmt: skip
     """Hot and cold spots (Getis-Ord Gi*) or kernel density for an area and period."""
+    from diogel.assess.areas import find_area
     from diogel.assess.hotspots import area_hotspots
     from diogel.geography import Geography
     from diogel.periods import Period
 
     geo = Geography.bundled()
     found = area_hotspots(
-        state.store, geo.resolve_area(area), Period.parse(start, end), geography=geo,
+        state.store, find_area(state.store, geo, area), Period.parse(start, end), geography=geo,
         method=method, category=category, cell_size=cell_size, bandwidth=bandwidth,
         quiet=True,
     )  # fmt: skip

@@ -11,7 +11,7 @@ import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
 from diogel.analysis.hotspots import HotspotResult, hotspot_gistar
-from diogel.assess.summary import area_filter
+from diogel.assess.areas import BUILT_IN, area_incidents, boundary_of
 from diogel.errors import InputError
 from diogel.geography import Area, Geography
 from diogel.periods import Period
@@ -84,8 +84,11 @@ def _plain(value: Any) -> Any:
     return value if isinstance(value, str | int | float | bool | type(None)) else str(value)
 
 
-def area_boundary(area: Area, geography: Geography) -> BaseGeometry:
-    """The polygon of a council or LSOA, or the union of a force's councils (EPSG:27700)."""
+def area_boundary(store: Store, area: Area, geography: Geography) -> BaseGeometry:
+    """The polygon of a council or LSOA, the union of a force's councils, or an area of a
+    loaded boundary layer (EPSG:27700)."""
+    if area.kind not in BUILT_IN:
+        return boundary_of(store, area)
     if area.kind == "council":
         shapes = geography.council_shapes()
         return shapes.loc[shapes["code"] == area.code, "geometry"].iloc[0]
@@ -114,8 +117,9 @@ def area_hotspots(
         raise InputError(
             f"method '{method}' is not a hotspot method", hint=f"choose one of {', '.join(METHODS)}"
         )
-    frame = store.incidents(
-        area_filter(area), period.start, period.end, columns=("category", "x", "y")
+    boundary = area_boundary(store, area, geography)
+    frame = area_incidents(
+        store, area, period.start, period.end, columns=("category", "x", "y"), polygon=boundary
     )
     if category is not None:
         frame = frame[frame["category"] == category]
@@ -126,7 +130,6 @@ def area_hotspots(
             + (f" in '{category}'" if category else ""),
             hint="check the period and category, and that data for it is loaded",
         )
-    boundary = area_boundary(area, geography)
     if method == "gistar":
         result = hotspot_gistar(
             located[["x", "y"]], cell_size=cell_size, bandwidth=bandwidth, boundary=boundary,

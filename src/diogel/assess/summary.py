@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from diogel.errors import InputError
+from diogel.assess.areas import area_counts
 from diogel.geography import Area
 from diogel.periods import Period
-from diogel.storage import AreaFilter, Store
+from diogel.storage import Store
 from diogel.storage.base import months_between
 
 
@@ -35,23 +35,13 @@ class Summary:
         }
 
 
-def area_filter(area: Area) -> AreaFilter:
-    """How the store selects an area's incidents."""
-    if area.kind not in {"council", "force", "lsoa"}:
-        raise InputError(
-            f"'{area.name_en}' is a {area.kind} area, which summaries do not support yet",
-            hint="name a council, a police force or an LSOA",
-        )
-    return AreaFilter(area.kind, area.code)
-
-
 def summarise(store: Store, area: Area, period: Period) -> Summary:
     """Count crimes in ``area`` over ``period``.
 
     Months in the period for which no police.uk street file has been loaded are listed in
     ``months_without_data`` (they show as zero in ``by_month`` but are not zero crimes).
     """
-    counts = store.count_incidents(area_filter(area), period.start, period.end)
+    counts = area_counts(store, area, period.start, period.end)
     by_category = {
         str(k): int(v)
         for k, v in counts.groupby("category")["count"].sum().sort_values(ascending=False).items()

@@ -13,7 +13,7 @@ import pandas as pd
 from diogel.analysis.alerts import BASELINE_MONTHS, ControlChart, control_chart_alerts
 from diogel.analysis.alerts import incomplete_months as find_incomplete
 from diogel.analysis.trends import PeriodComparison, compare_periods, rolling_totals
-from diogel.assess.summary import area_filter
+from diogel.assess.areas import area_counts
 from diogel.errors import InputError
 from diogel.geography import Area, Geography
 from diogel.periods import Period
@@ -98,6 +98,8 @@ def force_of(area: Area, geography: Geography) -> str | None:
     code = area.code
     if area.kind == "lsoa":
         code = str(geography.council_of_lsoa(np.array([area.code], dtype=object))[0])
+    if area.kind not in {"council", "lsoa"}:
+        return None
     match = geography.councils[geography.councils["code"] == code]
     return None if match.empty else str(match["force"].iloc[0])
 
@@ -123,7 +125,7 @@ def build_trends(
             hint="widen --from/--to, e.g. two years to compare one year with the last",
         )
     history_start = (pd.Period(period.start, "M") - BASELINE_MONTHS).to_timestamp().date()
-    counts = store.count_incidents(area_filter(area), history_start, period.end)
+    counts = area_counts(store, area, history_start, period.end)
     if category is not None:
         known = set(counts["category"])
         if category not in known and counts.size:

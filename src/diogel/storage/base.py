@@ -40,10 +40,12 @@ class FileLoad:
 
 @dataclass(frozen=True)
 class AreaFilter:
-    """Which incidents belong to an area: by council, force or LSOA code."""
+    """Which incidents belong to an area: by council, force or LSOA code, or (for areas
+    from loaded boundary layers) a bounding box the caller refines by polygon."""
 
-    kind: str  # "council" | "force" | "lsoa"
+    kind: str  # "council" | "force" | "lsoa" | "box"
     code: str
+    bbox: tuple[float, ...] | None = None
 
 
 class Store(Protocol):

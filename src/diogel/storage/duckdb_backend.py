@@ -230,7 +230,7 @@ class DuckDBStore:
         files = self.con.execute(sql.FILES).df()
         if selector.isdigit():
             chosen = files[files["file_id"] == int(selector)]
-        elif selector in TABLE_OF_DATASET:
+        elif selector in set(files["dataset"]):
             chosen = files[(files["dataset"] == selector) & files["current"]]
         else:
             chosen = files[(files["name"] == selector) | files["name"].str.endswith(selector)]
@@ -249,23 +249,27 @@ class DuckDBStore:
             ids,
         ).df()
 
-    def _area_clause(self, area: AreaFilter) -> str:
+    def _area_clause(self, area: AreaFilter) -> tuple[str, list[object]]:
+        if area.kind == "box" and area.bbox is not None:
+            xmin, ymin, xmax, ymax = area.bbox
+            return "x BETWEEN ? AND ? AND y BETWEEN ? AND ?", [xmin, xmax, ymin, ymax]
         try:
-            return f"{sql.AREA_COLUMN[area.kind]} = ?"
+            return f"{sql.AREA_COLUMN[area.kind]} = ?", [area.code]
         except KeyError:
             raise InputError(
                 f"areas of kind '{area.kind}' cannot be used here",
-                hint="name a council, a police force or an LSOA",
+                hint="name a council, a police force, an LSOA or an area of a loaded layer",
             ) from None
 
     def count_incidents(
         self, area: AreaFilter, start: dt.date, end: dt.date, *, source: str = "police-uk-street"
     ) -> pd.DataFrame:
+        clause, params = self._area_clause(area)
         return self.con.execute(
             "SELECT month, category, COUNT(*) AS count FROM incidents "
-            f"WHERE source = ? AND {self._area_clause(area)} AND month BETWEEN ? AND ? "
+            f"WHERE source = ? AND {clause} AND month BETWEEN ? AND ? "
             "GROUP BY month, category ORDER BY month, category",
-            [source, area.code, start, end],
+            [source, *params, start, end],
         ).df()
 
     def incidents(
@@ -283,11 +287,12 @@ class DuckDBStore:
                 f"unknown incident columns {sorted(unknown)}",
                 hint=f"choose from {', '.join(_INCIDENT_COLUMNS)}",
             )
+        clause, params = self._area_clause(area)
         return self.con.execute(
             f"SELECT {', '.join(columns)} FROM incidents "
-            f"WHERE source = ? AND {self._area_clause(area)} AND month BETWEEN ? AND ? "
+            f"WHERE source = ? AND {clause} AND month BETWEEN ? AND ? "
             "ORDER BY month, file_id, line",
-            [source, area.code, start, end],
+            [source, *params, start, end],
         ).df()
 
     def months_loaded(self, force: str | None = None) -> list[dt.date]:
