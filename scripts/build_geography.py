@@ -14,8 +14,10 @@ What it writes (GeoParquet 1.0, WKB geometry in EPSG:27700, zstd-compressed):
     a polygon that is the exact union (dissolve) of the council's simplified LSOAs.
 ``forces.parquet``
     The four Welsh police forces: data.police.uk slug, English and Welsh names.
+``england_wales.parquet``
+    Every LSOA 2021 of England and Wales: upper-tier council and mid-2022 population.
 ``lsoa_lookup.parquet``
-    The ONS LSOA 2011 -> 2021 best-fit lookup rows for Wales with the change flag.
+    The ONS LSOA 2011 -> 2021 best-fit lookup rows for England and Wales, change flag.
 ``manifest.json``
     Source file checksums, counts, the simplification tolerance and the measured
     boundary displacement, so a reader can see exactly what was done.
@@ -280,9 +282,9 @@ def build(data: Path, out: Path, tolerance: float) -> dict[str, object]:
     lsoas = lsoas.merge(pop, on="code", how="left", validate="one_to_one")
     check(bool(lsoas["population"].notna().all()), "an LSOA has no mid-2022 population")
 
-    # The ONS 2011 -> 2021 lookup, Welsh rows only.
+    # The ONS 2011 -> 2021 lookup for England and Wales: Welsh forces record some crimes
+    # over the border, and their English codes are harmonised the same way.
     lk = read_csv(lib / "lsoa11_to_lsoa21_exact.csv")
-    lk = lk[lk["LSOA11CD"].str.startswith("W") | lk["LSOA21CD"].str.startswith("W")]
     lookup = pd.DataFrame(
         {
             "lsoa11_code": lk["LSOA11CD"].astype(str),
@@ -290,7 +292,8 @@ def build(data: Path, out: Path, tolerance: float) -> dict[str, object]:
             "change": lk["CHGIND"].astype(str),
         }
     ).sort_values(["lsoa11_code", "lsoa21_code"], ignore_index=True)
-    check(set(lookup["lsoa21_code"]) == set(codes), "lookup and polygons disagree on 2021 codes")
+    welsh21 = set(lookup["lsoa21_code"][lookup["lsoa21_code"].str.startswith("W")])
+    check(welsh21 == set(codes), "lookup and polygons disagree on 2021 codes")
     check(set(lookup["change"]) <= {"U", "S", "M", "X"}, "unknown change flag in lookup")
     flags = lookup.groupby("lsoa21_code")["change"].nunique()
     check(bool((flags == 1).all()), "a 2021 LSOA has mixed change flags")
@@ -298,7 +301,16 @@ def build(data: Path, out: Path, tolerance: float) -> dict[str, object]:
     wimd = read_csv(lib / "lsoa_wimd.csv")
     pop19 = read_csv(lib / "lsoa_population_mid2019_lsoa11.csv", header=None)
     pop19.columns = pd.Index(["code", "population"])
-    carried = carry_wimd(lookup, wimd, pop19)
+    welsh_lookup = lookup[lookup["lsoa21_code"].str.startswith("W")]
+    carried = carry_wimd(welsh_lookup, wimd, pop19)
+
+    # Council (upper-tier authority) and population of every LSOA 2021 in England and
+    # Wales, so crimes recorded over the border still get a council.
+    every = read_csv(lib / "lsoa21_to_utla23.csv")
+    ew = every[["LSOA21CD", "UTLA23CD", "UTLA23NM"]].merge(
+        pop.rename(columns={"code": "LSOA21CD"}), on="LSOA21CD", how="left"
+    )
+    check(bool(ew["population"].notna().all()), "an LSOA in England or Wales has no population")
     lsoas = lsoas.merge(carried, on="code", how="left", validate="one_to_one")
 
     # Councils: names from the LSOA name file, force from FORCES, polygon = dissolve.
@@ -352,6 +364,15 @@ def build(data: Path, out: Path, tolerance: float) -> dict[str, object]:
                 "name_cy": pa.array([FORCES[s][1] for s in sorted(FORCES)], pa.string()),
             },
         ),
+        "england_wales.parquet": write(
+            out / "england_wales.parquet",
+            {
+                "lsoa21_code": pa.array(ew["LSOA21CD"], pa.string()),
+                "council_code": pa.array(ew["UTLA23CD"], pa.string()),
+                "council_name": pa.array(ew["UTLA23NM"], pa.string()),
+                "population": pa.array(ew["population"], pa.int64()),
+            },
+        ),
         "lsoa_lookup.parquet": write(
             out / "lsoa_lookup.parquet",
             {k: pa.array(lookup[k], pa.string()) for k in ("lsoa11_code", "lsoa21_code", "change")},
@@ -369,7 +390,7 @@ def build(data: Path, out: Path, tolerance: float) -> dict[str, object]:
             "lsoa_population_mid2019_lsoa11.csv",
         )
     ]
-    change_counts = lookup.drop_duplicates("lsoa21_code")["change"].value_counts()
+    change_counts = welsh_lookup.drop_duplicates("lsoa21_code")["change"].value_counts()
     manifest: dict[str, object] = {
         "crs": BNG_CRS,
         "simplification": {

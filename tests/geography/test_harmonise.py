@@ -60,14 +60,14 @@ def test_split_point_outside_children_falls_back(geo: Geography) -> None:
 def test_missing_english_and_unknown_codes(geo: Geography) -> None:
     px, py = inside(geo, "W01001685")
     codes, method = geo.harmonise_lsoa(
-        np.array([None, "", "E01000001", " w01000003 ", NAN, "W01999999", None], dtype=object),
+        np.array([None, "", "E01999999", " w01000003 ", NAN, "W01999999", None], dtype=object),
         [px, px, px, NAN, NAN, px, 0.0],
         [py, py, py, NAN, NAN, py, 0.0],
     )
     assert codes.tolist() == [
         "W01001685",
         "W01001685",
-        "E01000001",
+        "E01999999",
         "W01000003",
         None,
         "W01001685",
@@ -125,3 +125,15 @@ def test_police_uk_month_with_2011_codes(geo: Geography, shared_data: Path) -> N
     assert counts["split-point"] / (counts["split-point"] + counts.get("split-largest", 0)) > 0.9
     welsh = pd.Series(codes).str.startswith("W01").fillna(False).to_numpy(dtype=bool)
     assert set(codes[welsh]) <= set(geo.lsoas["code"])
+
+
+def test_english_codes_follow_the_ons_lookup(geo: Geography) -> None:
+    """Crimes a Welsh force records over the border: English 2011 codes become 2021."""
+    codes, method = geo.harmonise_lsoa(
+        np.array(["E01000001", "E01019105", "E01024027"], dtype=object), [NAN] * 3, [NAN] * 3
+    )
+    # E01019105 merged into E01034068; E01024027 split into E01034985 (1,366 residents in
+    # mid-2022) and E01034986 (1,534): with no English polygons, the larger child.
+    assert codes.tolist() == ["E01000001", "E01034068", "E01034986"]
+    assert method.tolist() == ["2021", "merged", "split-largest"]
+    assert geo.council_of_lsoa(codes).tolist() == ["E09000001", "E06000063", "E10000016"]

@@ -60,7 +60,8 @@ def test_council_at_agrees_with_lsoa_at(geo: Geography) -> None:
 
 def test_council_of_lsoa(geo: Geography) -> None:
     got = geo.council_of_lsoa(np.array(["W01001685", "W01000003", "E01000001", None, ""]))
-    assert got.tolist() == ["W06000022", "W06000001", None, None, None]
+    # English LSOAs get their upper-tier council (City of London here).
+    assert got.tolist() == ["W06000022", "W06000001", "E09000001", None, None]
 
 
 def test_half_a_million_points_quickly(geo: Geography) -> None:

@@ -34,6 +34,9 @@ class Tables:
     lsoa_geometry: np.ndarray
     lsoa_lookup: pd.DataFrame
     forces: pd.DataFrame
+    #: Every LSOA 2021 of England and Wales: lsoa21_code, council_code, council_name,
+    #: population (no polygons; used for crimes recorded over the border).
+    england_wales: pd.DataFrame = field(default_factory=pd.DataFrame)
     manifest: dict[str, Any] = field(default_factory=dict)
 
 
@@ -76,6 +79,7 @@ def read_bundle() -> Tables:
     lsoas, lsoa_geometry = _read("lsoas.parquet")
     lookup, _ = _read("lsoa_lookup.parquet")
     forces, _ = _read("forces.parquet")
+    england_wales, _ = _read("england_wales.parquet")
     manifest = json.loads(_path("manifest.json").read_text(encoding="utf-8"))
     if council_geometry is None or lsoa_geometry is None:
         raise NotFoundError("bundled geography has no polygons", hint=_REBUILD_HINT)
@@ -86,5 +90,6 @@ def read_bundle() -> Tables:
         lsoa_geometry=lsoa_geometry,
         lsoa_lookup=lookup,
         forces=forces,
+        england_wales=england_wales,
         manifest=manifest,
     )

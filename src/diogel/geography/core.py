@@ -108,8 +108,13 @@ class Geography:
 
     @property
     def lsoa_lookup(self) -> pd.DataFrame:
-        """ONS LSOA 2011 -> 2021 rows for Wales: ``lsoa11_code``, ``lsoa21_code``, ``change``."""
-        return self._t.lsoa_lookup.copy(deep=False)
+        """ONS LSOA 2011 -> 2021 rows for Wales: ``lsoa11_code``, ``lsoa21_code``, ``change``.
+
+        (The bundle holds England's rows too, used only to harmonise the codes of crimes
+        recorded over the border.)
+        """
+        lookup = self._t.lsoa_lookup
+        return lookup[lookup["lsoa21_code"].str.startswith("W")].reset_index(drop=True)
 
     @property
     def forces(self) -> pd.DataFrame:
@@ -210,8 +215,10 @@ class Geography:
 
     @cached_property
     def _council_of(self) -> pd.Series:
-        lsoas = self._t.lsoas
-        return pd.Series(lsoas["council_code"].to_numpy(object), index=lsoas["code"].astype(object))
+        ew = self._t.england_wales
+        return pd.Series(
+            ew["council_code"].to_numpy(object), index=pd.Index(ew["lsoa21_code"], dtype=object)
+        )
 
     def lsoa_at(self, x: npt.ArrayLike, y: npt.ArrayLike) -> ObjectArray:
         """LSOA 2021 code at each point (British National Grid metres).
@@ -244,12 +251,15 @@ class Geography:
         return self.council_of_lsoa(self.lsoa_at(x, y))
 
     def council_of_lsoa(self, lsoa21_codes: npt.ArrayLike) -> ObjectArray:
-        """Council code of each LSOA 2021 code; None for codes that are not Welsh 2021.
+        """Council code of each LSOA 2021 code; None for unknown codes.
+
+        English LSOAs get their upper-tier council (county or unitary authority), so
+        crimes a Welsh force records over the border are still placed.
 
         Examples
         --------
-        >>> Geography.bundled().council_of_lsoa(["W01001685", "E01000001", None])
-        array(['W06000022', None, None], dtype=object)
+        >>> Geography.bundled().council_of_lsoa(["W01001685", "E01000001", "X", None])
+        array(['W06000022', 'E09000001', None, None], dtype=object)
         """
         codes = pd.Series(np.asarray(lsoa21_codes, dtype=object).ravel(), dtype=object)
         found = codes.map(self._council_of)
@@ -257,8 +267,10 @@ class Geography:
 
     @cached_property
     def _harmoniser(self) -> LsoaHarmoniser:
-        lsoas = self._t.lsoas
-        population = pd.Series(lsoas["population"].to_numpy(), index=lsoas["code"].astype(object))
+        ew = self._t.england_wales
+        population = pd.Series(
+            ew["population"].to_numpy(), index=pd.Index(ew["lsoa21_code"], dtype=object)
+        )
         return LsoaHarmoniser(self._t.lsoa_lookup, population, self.lsoa_at)
 
     def harmonise_lsoa(
@@ -276,11 +288,11 @@ class Geography:
         --------
         >>> geo = Geography.bundled()
         >>> codes, how = geo.harmonise_lsoa(
-        ...     ["W01000003", "W01000001", "W01000998", "E01000001", None],
-        ...     [np.nan] * 5, [np.nan] * 5)
+        ...     ["W01000003", "W01000001", "W01000998", "E01019105", "E01024027", None],
+        ...     [np.nan] * 6, [np.nan] * 6)
         >>> codes.tolist()
-        ['W01000003', 'W01002008', 'W01001981', 'E01000001', None]
+        ['W01000003', 'W01002008', 'W01001981', 'E01034068', 'E01034986', None]
         >>> how.tolist()
-        ['2021', 'merged', 'split-largest', 'unchanged', 'none']
+        ['2021', 'merged', 'split-largest', 'merged', 'split-largest', 'none']
         """
         return self._harmoniser.harmonise(codes, x, y)

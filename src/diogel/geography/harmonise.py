@@ -7,8 +7,9 @@ data.police.uk switched its ``LSOA code`` column from 2011 to 2021 codes in late
     The code is a Welsh LSOA 2021 code. A code whose 2011 area was unchanged in 2021
     (ONS change flag ``U``) is the same code for the same area, so it lands here too.
 ``"unchanged"``
-    An English LSOA code (``E01…``): outside the bundled Welsh geography, passed through
-    as published.
+    An English LSOA code (``E01…``) that is not in the ONS lookup: passed through as
+    published. (English codes in the lookup follow the same rules as Welsh ones; with no
+    English polygons bundled, a split English code takes its most populous child.)
 ``"merged"``
     A 2011 code whose area became part of exactly one 2021 LSOA (flag ``M``, or ``X``
     with a single 2021 successor): replaced by that 2021 code.
