@@ -320,6 +320,141 @@ def hotspots(
             click.echo(f"Note: {note}", err=True)
 
 
+def _area_period(state: State, area: str, start: str, end: str) -> tuple[Any, Any, Any]:
+    from diogel.assess.areas import find_area
+    from diogel.geography import Geography
+    from diogel.periods import Period
+
+    period = Period.parse(start, end)
+    geo = Geography.bundled()
+    return find_area(state.store, geo, area), period, geo
+
+
+def _area_options(f: F) -> F:
+    for option in reversed(
+        [
+            click.option("--area", required=True, help="Council code or name, or force."),
+            click.option("--from", "start", required=True, help="First month, YYYY-MM."),
+            click.option("--to", "end", required=True, help="Last month, YYYY-MM."),
+            click.option("--json", "as_json", is_flag=True, help="Print as JSON."),
+        ]
+    ):
+        f = option(f)
+    return f
+
+
+@cli.command()
+@_area_options
+@click.pass_obj
+def harm(state: State, area: str, start: str, end: str, as_json: bool) -> None:
+    """Harm by category, weighted by the ONS Crime Severity Score."""
+    from diogel.assess.profile import area_harm, harm_dict
+
+    found, period, _ = _area_period(state, area, start, end)
+    data = harm_dict(area_harm(state.store, found, period))
+    if as_json:
+        _emit_json(data)
+        return
+    click.echo(f"{found.name_en}, {period.label}: total harm {data['total_harm']:,.0f}")
+    for row in data["by_category"]:
+        click.echo(f"  {row['category']:<32} {row['incidents']:>7,} x {row['weight']:>8.1f} "
+                   f"= {row['harm']:>12,.0f}  ({100 * row['share_of_harm']:.1f}%)")  # fmt: skip
+    for row in data["not_weighted"]:
+        click.echo(f"  not weighted: {row['category']} ({row['incidents']:,}): {row['reason']}")
+
+
+@cli.command()
+@_area_options
+@click.option("--top", default=20, show_default=True, help="How many repeat locations.")
+@click.pass_obj
+def places(state: State, area: str, start: str, end: str, as_json: bool, top: int) -> None:
+    """How concentrated crime is across LSOAs, and the top repeat locations."""
+    from diogel.assess.profile import area_places
+
+    found, period, geo = _area_period(state, area, start, end)
+    data = area_places(state.store, found, period, geography=geo, top=top).as_dict()
+    if as_json:
+        _emit_json(data)
+        return
+    click.echo(f"{found.name_en}, {period.label}: {data['incidents']:,.0f} incidents "
+               f"in {data['lsoas']} LSOAs; Gini {data['gini']:.2f}")  # fmt: skip
+    for row in data["top_shares"]:
+        click.echo(f"  busiest {row['places']} LSOAs ({100 * row['share_of_places']:.0f}%) "
+                   f"hold {100 * row['share_of_crime']:.1f}% of crime")  # fmt: skip
+    for row in data["repeat_locations"]:
+        click.echo(f"  {row['rank']:>3}. {row['location']} ({row['lsoa_code']}): "
+                   f"{row['incidents']:,} in {row['months']} months")  # fmt: skip
+
+
+@cli.command()
+@_area_options
+@click.option("--category", help="Only this police.uk category.")
+@click.pass_obj
+def rates(
+    state: State, area: str, start: str, end: str, as_json: bool, category: str | None
+) -> None:
+    """Crimes per 1,000 residents: LSOAs, councils on a funnel plot, deprivation deciles."""
+    from diogel.assess.profile import area_rates
+
+    found, period, geo = _area_period(state, area, start, end)
+    result = area_rates(state.store, found, period, geography=geo, category=category)
+    data = result.as_dict()
+    if as_json:
+        _emit_json(data)
+        return
+    click.echo(f"Councils of the force, {period.label} (per 1,000 residents, mid-2022):")
+    for row in data["councils"]:
+        click.echo(f"  {row['name']:<18} {row['rate']:7.1f}  {row['position']}")
+    click.echo("By WIMD decile (1 = most deprived):")
+    for row in data["deprivation"]:
+        click.echo(f"  {row['wimd_decile']:>2}  {row['rate']:7.1f} ({row['lower']:.1f} to "
+                   f"{row['upper']:.1f})  {row['lsoas']} LSOAs")  # fmt: skip
+
+
+@cli.command("near-repeat")
+@click.argument("events", type=click.Path())
+@click.option("--distance-bands", default="0,100,200,400", show_default=True, help="Metres.")
+@click.option("--time-bands", default="0,7,14,28", show_default=True, help="Days.")
+@click.option("--permutations", default=99, show_default=True)
+@click.option("--seed", type=int, help="Seed for the permutations (same seed, same result).")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+def near_repeat_command(
+    events: str, distance_bands: str, time_bands: str, permutations: int, seed: int | None,
+    as_json: bool,
+) -> None:  # fmt: skip
+    """Knox test for near repeats in a CSV of dated events (date, and x/y or lon/lat).
+
+    police.uk data has months, not dates, so it cannot be used for this.
+    """
+    from diogel.assess.near_repeat import events_from_csv, near_repeat
+
+    result = near_repeat(
+        events_from_csv(events), distance_bands=_bands(distance_bands, "--distance-bands"),
+        time_bands=_bands(time_bands, "--time-bands"), permutations=permutations, seed=seed,
+    )  # fmt: skip
+    if as_json:
+        _emit_json({"events": result.events, "close_pairs": result.close_pairs,
+                    "permutations": result.permutations, "seed": result.seed,
+                    "bands": result.table.to_dict("records")})  # fmt: skip
+        return
+    click.echo(f"{result.events:,} events, {result.close_pairs:,} close pairs, "
+               f"{result.permutations} permutations. Knox ratios:")  # fmt: skip
+    click.echo(result.matrix("knox_ratio").round(2).to_string())
+    click.echo("p-values:")
+    click.echo(result.matrix("p_value").round(3).to_string())
+
+
+def _bands(text: str, option: str) -> tuple[float, ...]:
+    from diogel.errors import InputError
+
+    try:
+        return tuple(float(v) for v in text.split(","))
+    except ValueError:
+        raise InputError(
+            f"{option} '{text}' is not a list of numbers", hint="write e.g. 0,100,200,400"
+        ) from None
+
+
 @cli.command()
 @click.option("--area", default="Newport", show_default=True, help="Council for the summary.")
 @click.pass_obj

@@ -88,6 +88,16 @@ class Store(Protocol):
         """Counts by month and category: columns month (date), category, count."""
         ...
 
+    def count_by(
+        self,
+        area: AreaFilter,
+        start: dt.date,
+        end: dt.date,
+        by: Sequence[str],
+        *,
+        source: str = "police-uk-street",
+    ) -> pd.DataFrame: ...
+
     def incidents(
         self,
         area: AreaFilter,

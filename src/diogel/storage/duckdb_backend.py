@@ -25,6 +25,12 @@ _INCIDENT_COLUMNS = (
 )  # fmt: skip
 
 
+#: Columns incidents may be counted by.
+_GROUPABLE = frozenset(
+    {"month", "category", "lsoa_code", "council_code", "force", "location", "outcome"}
+)
+
+
 class DuckDBStore:
     """A Diogel store in a DuckDB file (or in memory with ``":memory:"``).
 
@@ -269,6 +275,31 @@ class DuckDBStore:
             "SELECT month, category, COUNT(*) AS count FROM incidents "
             f"WHERE source = ? AND {clause} AND month BETWEEN ? AND ? "
             "GROUP BY month, category ORDER BY month, category",
+            [source, *params, start, end],
+        ).df()
+
+    def count_by(
+        self,
+        area: AreaFilter,
+        start: dt.date,
+        end: dt.date,
+        by: Sequence[str],
+        *,
+        source: str = "police-uk-street",
+    ) -> pd.DataFrame:
+        """Counts grouped by some incident columns (e.g. ``lsoa_code``): ``by...``, ``count``."""
+        bad = [c for c in by if c not in _GROUPABLE]
+        if bad or not by:
+            raise InputError(
+                f"cannot count incidents by {bad or 'nothing'}",
+                hint=f"choose from {', '.join(sorted(_GROUPABLE))}",
+            )
+        clause, params = self._area_clause(area)
+        cols = ", ".join(by)
+        return self.con.execute(
+            f"SELECT {cols}, COUNT(*) AS count FROM incidents "
+            f"WHERE source = ? AND {clause} AND month BETWEEN ? AND ? "
+            f"GROUP BY {cols} ORDER BY {cols}",
             [source, *params, start, end],
         ).df()
 
