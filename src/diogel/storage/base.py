@@ -43,7 +43,7 @@ class AreaFilter:
     """Which incidents belong to an area: by council, force or LSOA code, or (for areas
     from loaded boundary layers) a bounding box the caller refines by polygon."""
 
-    kind: str  # "council" | "force" | "lsoa" | "box"
+    kind: str  # "council" | "force" | "lsoa" | "box" | "all"
     code: str
     bbox: tuple[float, ...] | None = None
 

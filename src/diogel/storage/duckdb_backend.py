@@ -256,6 +256,8 @@ class DuckDBStore:
         ).df()
 
     def _area_clause(self, area: AreaFilter) -> tuple[str, list[object]]:
+        if area.kind == "all":
+            return "1 = 1", []
         if area.kind == "box" and area.bbox is not None:
             xmin, ymin, xmax, ymax = area.bbox
             return "x BETWEEN ? AND ? AND y BETWEEN ? AND ?", [xmin, xmax, ymin, ymax]

@@ -1,0 +1,147 @@
+"""Figures and tables shared by several assessment sections."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from shapely.geometry.base import BaseGeometry
+
+from diogel.analysis.hotspots import HotspotResult, hotspot_gistar
+from diogel.analysis.trends import PeriodComparison, compare_periods, rolling_totals
+from diogel.assess.model import Figure, Table
+from diogel.i18n import Translator
+from diogel.periods import Period
+
+#: Fewest located incidents for a hotspot map to mean anything.
+MIN_MAP_POINTS = 30
+#: Map cell size: 250 m suits a council; the analysis says so on the page.
+MAP_CELL_SIZE = 250.0
+
+OGL = "Contains public sector information licensed under the Open Government Licence v3.0."
+OS = "Contains OS data © Crown copyright and database right."
+
+
+def compare(
+    series: pd.Series, period: Period, comparison: Period, skip: set[str]
+) -> PeriodComparison | None:
+    """Exact test of the monthly rate in ``period`` against ``comparison``, using only
+    months that are loaded and not flagged as incomplete (exposure = months used)."""
+
+    def window(p: Period) -> pd.Series:
+        s = series[
+            (series.index >= pd.Period(p.start, "M")) & (series.index <= pd.Period(p.end, "M"))
+        ]
+        return s[[str(m) not in skip for m in s.index]].dropna()
+
+    before, after = window(comparison), window(period)
+    if before.empty or after.empty:
+        return None
+    return compare_periods(
+        int(before.sum()), int(after.sum()), before_months=len(before), after_months=len(after)
+    )
+
+
+def trend_figure(
+    fig_id: str, title: str, series: pd.Series, t: Translator, *, alerts: list[str] | None = None
+) -> Figure:
+    """Monthly counts with the rolling 12-month total (per month) over the history."""
+    shown = series.copy()
+    rolling = rolling_totals(shown) / 12.0
+    labels = [t.month_year(m.year, m.month) for m in shown.index]
+    data = pd.DataFrame(
+        {
+            t("Month"): labels,
+            t("Incidents"): [None if pd.isna(v) else int(v) for v in shown.to_numpy()],
+            t("12-month average"): [None if pd.isna(v) else round(float(v), 1) for v in rolling],
+        }
+    )
+    alert_labels = [t.month_year(int(a[:4]), int(a[5:7])) for a in alerts or []]
+    first = t.month_year(shown.index[0].year, shown.index[0].month)
+    last = t.month_year(shown.index[-1].year, shown.index[-1].month)
+    alt = t(
+        "Line chart of incidents per month from {first} to {last}, with the 12-month average.",
+        first=first,
+        last=last,
+    )
+    if alert_labels:
+        alt += " " + t("Months above the expected range: {months}.", months=", ".join(alert_labels))
+    return Figure(
+        id=fig_id,
+        kind="line",
+        title=title,
+        alt=alt,
+        data=data,
+        spec={
+            "x": t("Month"),
+            "series": [t("Incidents"), t("12-month average")],
+            "y_label": t("Incidents per month"),
+            "alerts": alert_labels,
+        },
+    )
+
+
+def gistar_map(
+    fig_id: str,
+    title: str,
+    points: pd.DataFrame,
+    boundary: BaseGeometry,
+    t: Translator,
+) -> tuple[Figure | None, HotspotResult | None]:
+    """A Gi* hotspot map (250 m cells, FDR-adjusted), or None with too few points."""
+    located = points.dropna(subset=["x", "y"])
+    if len(located) < MIN_MAP_POINTS:
+        return None, None
+    result = hotspot_gistar(
+        located[["x", "y"]], cell_size=MAP_CELL_SIZE, boundary=boundary, quiet=True
+    )
+    geo = result.to_geodataframe(clip=True)
+    hot = result.cells[result.cells["class"] == "hot"].sort_values("z_score", ascending=False)
+    label = {"hot": t("Hot spot"), "cold": t("Cold spot"), "not significant": t("Not significant")}
+    data = pd.DataFrame(
+        {
+            t("Cell easting (m)"): hot["x"].round().astype(np.int64).to_numpy(),
+            t("Cell northing (m)"): hot["y"].round().astype(np.int64).to_numpy(),
+            t("Incidents"): hot["count"].round().astype(np.int64).to_numpy(),
+            t("Gi* z-score"): hot["z_score"].round(2).to_numpy(),
+        }
+    ).head(10)
+    alt = t(
+        "Map of {cells} grid cells of 250 m: {hot} are hot spots, where incidents cluster "
+        "more than chance allows (Getis-Ord Gi*, false discovery rate 5%). "
+        "The table lists the ten strongest.",
+        cells=t.format_int(len(result.cells)),
+        hot=t.format_int(len(hot)),
+    )
+    geo = geo.assign(label=geo["class"].map(label))
+    return (
+        Figure(
+            id=fig_id,
+            kind="map",
+            title=title,
+            alt=alt,
+            data=data,
+            spec={"style": "gistar", "cell_size": MAP_CELL_SIZE},
+            geo=geo,
+            boundary=boundary,
+            source=f"{t(OGL)} {t(OS)}",
+        ),
+        result,
+    )
+
+
+def repeat_table(table_id: str, title: str, frame: pd.DataFrame, t: Translator) -> Table:
+    """Top repeat locations as a document table."""
+    return Table(
+        id=table_id,
+        title=title,
+        frame=pd.DataFrame(
+            {
+                t("Rank"): frame["rank"].to_numpy(),
+                t("Location (as published)"): frame["location"].to_numpy(),
+                t("LSOA"): frame["lsoa_code"].to_numpy(),
+                t("Incidents"): frame["incidents"].to_numpy(),
+                t("Months with an incident"): frame["months"].to_numpy(),
+            }
+        ),
+        note=t("police.uk places each crime at the nearest of a set of anonymous map points."),
+    )
