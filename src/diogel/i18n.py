@@ -62,6 +62,43 @@ class Translator:
         """Singular or plural; Welsh counting is written into each message's wording."""
         return self.gettext(singular if n == 1 else plural, n=n, **values)
 
+    def soft(self, text: str) -> str:
+        """Welsh soft mutation of the first word (after "o", "i", "am", "gan", ...);
+        English text is returned as it is.
+
+        Examples
+        --------
+        >>> cy = translator("cy")
+        >>> cy.soft("Casnewydd"), cy.soft("Mehefin 2024"), cy.soft("trais"), cy.soft("Llanelli")
+        ('Gasnewydd', 'Fehefin 2024', 'drais', 'Lanelli')
+        >>> translator("en").soft("Newport")
+        'Newport'
+        """
+        return _mutate(text, _SOFT) if self.lang == "cy" else text
+
+    def in_place(self, name: str) -> str:
+        """ "in Newport" / "yng Nghasnewydd" (Welsh "yn" with its nasal mutation).
+
+        Examples
+        --------
+        >>> cy = translator("cy")
+        >>> cy.in_place("Casnewydd"), cy.in_place("Blaenau Gwent"), cy.in_place("Torfaen")
+        ('yng Nghasnewydd', 'ym Mlaenau Gwent', 'yn Nhorfaen')
+        >>> cy.in_place("Sir Fynwy"), translator("en").in_place("Newport")
+        ('yn Sir Fynwy', 'in Newport')
+        """
+        if self.lang != "cy":
+            return f"in {name}"
+        mutated = _mutate(name, _NASAL)
+        first = name[:1].lower()
+        if name[:2].lower() in {"ch", "ph", "th"}:
+            return f"yn {name}"
+        if first in {"c", "g"}:
+            return f"yng {mutated}"
+        if first in {"p", "b", "m"}:
+            return f"ym {mutated}"
+        return f"yn {mutated}"
+
     def format_int(self, value: float) -> str:
         return format_decimal(round(value), format="#,##0", locale=self.lang)
 
@@ -81,6 +118,26 @@ class Translator:
 
     def date(self, day: dt.date) -> str:
         return format_date(day, "d MMMM yyyy", locale=self.lang)
+
+
+_SOFT: Final = (("ll", "l"), ("rh", "r"), ("c", "g"), ("p", "b"), ("t", "d"), ("g", ""),
+                ("b", "f"), ("d", "dd"), ("m", "f"))  # fmt: skip
+_NASAL: Final = (("c", "ngh"), ("p", "mh"), ("t", "nh"), ("g", "ng"), ("b", "m"), ("d", "n"))
+_NEVER: Final = ("ch", "ph", "th", "ts")
+
+
+def _mutate(text: str, rules: tuple[tuple[str, str], ...]) -> str:
+    lower = text.lower()
+    if not text or lower.startswith(_NEVER):
+        return text
+    for old, new in rules:
+        if lower.startswith(old):
+            rest = text[len(old) :]
+            out = new + rest
+            if text[0].isupper():
+                out = out[:1].upper() + out[1:]
+            return out
+    return text
 
 
 @cache
@@ -103,11 +160,17 @@ def _catalogue(lang: str) -> dict[str, str]:
 
 
 def translator(lang: str = "en") -> Translator:
-    """The translator for ``lang`` ("en" or "cy")."""
+    """The translator for ``lang`` ("en" or "cy"): one per language per process, so that
+    ``misses`` gathers every untranslated message asked for."""
     if lang not in LANGUAGES:
         raise InputError(
             f"language '{lang}' is not available", hint="choose en (English) or cy (Cymraeg)"
         )
+    return _translator(lang)
+
+
+@cache
+def _translator(lang: str) -> Translator:
     return Translator(lang, _catalogue(lang))
 
 

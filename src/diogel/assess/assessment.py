@@ -42,7 +42,9 @@ def period_words(period: Period, lang: str) -> str:
     t = translator(lang)
     start = t.month_year(period.start.year, period.start.month)
     end = t.month_year(period.end.year, period.end.month)
-    return start if start == end else t("{start} to {end}", start=start, end=end)
+    if start == end:
+        return start
+    return t("{start} to {end}", start=start, end=end, end_soft=t.soft(end))
 
 
 def build_assessment(
@@ -166,6 +168,7 @@ def build_assessment(
                         "What the board needs to know about {area}, {period}, compared with "
                         "{comparison}.",
                         area=found.name(lang),
+                        area_soft=t.soft(found.name(lang)),
                         period=period_words(period, lang),
                         comparison=period_words(comparison, lang),
                     )

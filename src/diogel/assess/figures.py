@@ -62,6 +62,8 @@ def trend_figure(
         "Line chart of incidents per month from {first} to {last}, with the 12-month average.",
         first=first,
         last=last,
+        first_soft=t.soft(first),
+        last_soft=t.soft(last),
     )
     if alert_labels:
         alt += " " + t("Months above the expected range: {months}.", months=", ".join(alert_labels))

@@ -110,6 +110,7 @@ def quality_section(
                 "published rather than crime itself; check with the force before drawing "
                 "conclusions.",
                 category=category_name(category, t),
+                category_soft=t.soft(category_name(category, t)),
                 ratio=t.format_number(ratio),
             )
         )

@@ -41,6 +41,7 @@ def area_section(data: AreaData, geography: Geography, t: Translator) -> Section
             "{area} has {population} residents (ONS mid-2022 estimate) in {lsoas} "
             "neighbourhoods (Lower-layer Super Output Areas).",
             area=data.area.name(t.lang),
+            area_soft=t.soft(data.area.name(t.lang)),
             population=t.format_int(population),
             lsoas=t.format_int(len(lsoas)),
         )
@@ -130,6 +131,7 @@ def area_section(data: AreaData, geography: Geography, t: Translator) -> Section
                     n=len(codes),
                     overall=t.format_number(overall),
                     area=data.area.name(t.lang),
+                    area_soft=t.soft(data.area.name(t.lang)),
                     rate=t.format_number(float(row["rate"])),
                     position=row[t("Compared with the others")],
                 )
@@ -173,6 +175,7 @@ def overall_section(
             "in {months} months.",
             total=t.format_int(total),
             area=data.area.name(t.lang),
+            in_area=t.in_place(data.area.name(t.lang)),
             months=t.format_int(months),
         )
     ]

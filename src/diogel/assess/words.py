@@ -106,6 +106,8 @@ def change_statement(
     """ "Burglary rose 12% (310 to 347); this rise is unlikely to be chance." in either
     language. ``subject`` is already in the document language and starts the sentence."""
     c = comparison
+    if t.lang == "cy":  # the verb leads a Welsh sentence, so the subject is not capitalised
+        subject = subject[:1].lower() + subject[1:]
     values: dict[str, Any] = {
         "subject": subject,
         "before": t.format_int(c.before_count),
