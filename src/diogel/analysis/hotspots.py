@@ -67,6 +67,9 @@ class HotspotResult:
         Every setting used, including those chosen automatically.
     notes : tuple of str
         Plain-English notes: automatic choices, dropped points, caveats.
+    detail : pandas.DataFrame or None
+        Extra long-format detail where a method has it (`hotspot_classify`: one row per
+        cell and time slice).
     """
 
     method: str
@@ -74,6 +77,7 @@ class HotspotResult:
     grid: Grid
     settings: Mapping[str, Any]
     notes: tuple[str, ...]
+    detail: pd.DataFrame | None = None
 
     def to_geodataframe(self, *, clip: bool = False) -> gpd.GeoDataFrame:
         """The cells as square polygons (EPSG:27700), optionally clipped to the boundary."""
