@@ -298,8 +298,19 @@ class Grid:
         ok = (col_f >= 0) & (col_f < self.n_cols) & (row_f >= 0) & (row_f < self.n_rows)
         row = np.where(ok, row_f, 0).astype(np.intp)
         col = np.where(ok, col_f, 0).astype(np.intp)
-        ok &= self.mask[row, col]
+        if not self.mask.all():
+            ok &= self.mask[row, col]
         return row, col, ok
+
+    def flat_index(self, xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Flat cell index (``row * n_cols + col``) of each point, and its in-area flag."""
+        row, col, ok = self.locate(xy)
+        return row * self.n_cols + col, ok
+
+    def totals(self, flat: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+        """Count (or sum ``weights``) per cell from in-area flat indices, as a 2-D array."""
+        counts = np.bincount(flat, weights=weights, minlength=self.n_rows * self.n_cols)
+        return counts.astype(float).reshape(self.shape)
 
     def count(self, xy: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
         """Count (or sum ``weights`` of) points per cell as an ``(n_rows, n_cols)`` array.
@@ -313,11 +324,21 @@ class Grid:
         array([[2., 0., 0.],
                [0., 0., 1.]])
         """
-        row, col, ok = self.locate(xy)
-        flat = row[ok] * self.n_cols + col[ok]
+        flat, ok = self.flat_index(xy)
         w = None if weights is None else np.asarray(weights, dtype=float)[ok]
-        counts = np.bincount(flat, weights=w, minlength=self.n_rows * self.n_cols)
-        return counts.astype(float).reshape(self.shape)
+        return self.totals(flat[ok], w)
+
+    def cell_columns(self) -> dict[str, np.ndarray]:
+        """The columns of `cells` as arrays (to build a result frame in one step)."""
+        rows, cols = np.nonzero(self.mask)
+        xs, ys = self.centroid_axes()
+        return {
+            "cell_id": rows * self.n_cols + cols,
+            "row": rows,
+            "col": cols,
+            "x": xs[cols],
+            "y": ys[rows],
+        }
 
     def cells(self) -> pd.DataFrame:
         """The study-area cells: ``cell_id``, ``row``, ``col`` and centroid ``x``, ``y``.
@@ -329,17 +350,7 @@ class Grid:
         0        0    0    0   50.0  50.0
         1        1    0    1  150.0  50.0
         """
-        rows, cols = np.nonzero(self.mask)
-        xs, ys = self.centroid_axes()
-        return pd.DataFrame(
-            {
-                "cell_id": rows * self.n_cols + cols,
-                "row": rows,
-                "col": cols,
-                "x": xs[cols],
-                "y": ys[rows],
-            }
-        )
+        return pd.DataFrame(self.cell_columns())
 
     def polygons(self, rows: np.ndarray, cols: np.ndarray, *, clip: bool = False) -> np.ndarray:
         """Square cell polygons for the given rows and columns (clipped to the boundary if asked)."""

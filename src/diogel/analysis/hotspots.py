@@ -6,7 +6,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -20,7 +20,7 @@ from diogel.analysis.grids import (
     make_grid,
     report,
 )
-from diogel.analysis.multiple_testing import adjust_bh, adjust_holm
+from diogel.analysis.multiple_testing import adjust_bh_holm
 from diogel.errors import InputError
 
 if TYPE_CHECKING:
@@ -151,6 +151,16 @@ def check_bandwidth(bandwidth: Any) -> float | None:
     return value
 
 
+class Prepared(NamedTuple):
+    """Points in the study area, ready for a hotspot verb."""
+
+    xy: np.ndarray  #: (n, 2) coordinates of the points kept
+    weights: np.ndarray  #: their weights (ones without weights)
+    grid: Grid
+    flat: np.ndarray  #: their flat cell indices (row * n_cols + col)
+    kept: np.ndarray  #: their positions among the rows given
+
+
 def prepare_points(
     points: Any,
     *,
@@ -161,7 +171,7 @@ def prepare_points(
     notes: list[str],
     quiet: bool,
     name: str = "points",
-) -> tuple[np.ndarray, np.ndarray, Grid]:
+) -> Prepared:
     """Points and weights that fall in the study area, and the grid.
 
     Points without coordinates and points outside the study area are dropped; how
@@ -169,17 +179,19 @@ def prepare_points(
     """
     xy = as_points(points, name=name)
     w = as_weights(weights, points, len(xy))
-    finite = np.isfinite(xy).all(axis=1)
-    if not finite.all():
-        notes.append(f"{int((~finite).sum()):,} {name} without coordinates were left out")
-        xy, w = xy[finite], w[finite]
-    if len(xy) == 0:
-        raise InputError(
-            f"{name} has no rows with coordinates",
-            hint="pass points with x and y in British National Grid metres",
-        )
     if grid is None:
-        grid = make_grid(xy, cell_size=cell_size, boundary=boundary, quiet=quiet)
+        finite = np.isfinite(xy).all(axis=1)
+        if not finite.any():
+            raise InputError(
+                f"{name} has no rows with coordinates",
+                hint="pass points with x and y in British National Grid metres",
+            )
+        grid = make_grid(
+            xy if finite.all() else xy[finite],
+            cell_size=cell_size,
+            boundary=boundary,
+            quiet=quiet,
+        )
         notes.extend(grid.notes)
     else:
         if not isinstance(grid, Grid):
@@ -192,18 +204,31 @@ def prepare_points(
                 "pass either grid or cell_size/boundary, not both",
                 hint="the grid already fixes the cell size and the study area",
             )
-    _, _, inside = grid.locate(xy)
-    if not inside.all():
+    flat, inside = grid.flat_index(xy)
+    if inside.all():
+        return Prepared(xy, w, grid, flat, np.arange(len(xy)))
+    # Only now is it worth telling missing coordinates from points outside the area.
+    finite = np.isfinite(xy).all(axis=1)
+    if not finite.all():
+        notes.append(f"{int((~finite).sum()):,} {name} without coordinates were left out")
+    outside = int((finite & ~inside).sum())
+    if outside:
         notes.append(
-            f"{int((~inside).sum()):,} of {len(xy):,} {name} fall outside the study area "
+            f"{outside:,} of {int(finite.sum()):,} {name} fall outside the study area "
             "and were left out"
         )
     if not inside.any():
+        if not finite.any():
+            raise InputError(
+                f"{name} has no rows with coordinates",
+                hint="pass points with x and y in British National Grid metres",
+            )
         raise InputError(
-            f"none of the {len(xy):,} {name} fall in the study area",
+            f"none of the {int(finite.sum()):,} {name} fall in the study area",
             hint="check that the points and the boundary are both in EPSG:27700 metres",
         )
-    return xy[inside], w[inside], grid
+    kept = np.flatnonzero(inside)
+    return Prepared(xy[kept], w[kept], grid, flat[kept], kept)
 
 
 def freeze(settings: dict[str, Any]) -> Mapping[str, Any]:
@@ -426,12 +451,17 @@ def check_seed(seed: Any) -> int | None:
     return int(seed)
 
 
-def classify(z: np.ndarray, p_adjusted: np.ndarray, alpha: float) -> np.ndarray:
-    """``"hot"``, ``"cold"`` or ``"not significant"`` per cell."""
+#: Hot/cold classes, in the order of their categorical codes.
+GISTAR_CLASSES: tuple[str, ...] = ("not significant", "hot", "cold")
+
+
+def classify(z: np.ndarray, p_adjusted: np.ndarray, alpha: float) -> pd.Categorical[str]:
+    """``"hot"``, ``"cold"`` or ``"not significant"`` per cell, as a categorical."""
     significant = p_adjusted < alpha  # NaN compares False
-    return np.where(
-        significant & (z > 0), "hot", np.where(significant & (z < 0), "cold", "not significant")
-    )
+    codes: np.ndarray = np.zeros(len(z), dtype=np.int8)
+    codes[significant & (z > 0)] = 1
+    codes[significant & (z < 0)] = 2
+    return pd.Categorical.from_codes(codes, categories=pd.Index(GISTAR_CLASSES))
 
 
 def describe_neighbourhood(bandwidth: float | None, kernel: np.ndarray) -> str:
@@ -527,7 +557,7 @@ def hotspot_gistar(
     n_permutations = _check_permutations(permutations)
     seed = check_seed(seed)
     notes: list[str] = []
-    xy, w, grid = prepare_points(
+    prepared = prepare_points(
         points,
         cell_size=cell_size,
         weights=weights,
@@ -536,13 +566,14 @@ def hotspot_gistar(
         notes=notes,
         quiet=quiet,
     )
+    grid = prepared.grid
     kernel = neighbourhood(bandwidth, grid.cell_size)
     if int(kernel.sum()) == 1:
         notes.append(
             f"bandwidth {bandwidth:g} m is less than one cell: each cell is compared on its own"
         )
-    counts = grid.count(xy)
-    totals = counts if weights is None else grid.count(xy, w)
+    counts = grid.totals(prepared.flat)
+    totals = counts if weights is None else grid.totals(prepared.flat, prepared.weights)
     result = gistar(totals, grid.mask, kernel)
     if not np.isfinite(result.z_score).any():
         if np.ptp(result.value) == 0:
@@ -559,11 +590,11 @@ def hotspot_gistar(
     if undefined:
         notes.append(f"{undefined:,} cells have no z-score (their window is the whole area)")
     p_normal = 2.0 * special.ndtr(-np.abs(result.z_score))
-    cells = grid.cells()
-    cells["count"] = counts[grid.mask]
-    cells["value"] = result.value
-    cells["neighbours"] = result.neighbours.astype(np.int64)
-    cells["z_score"] = result.z_score
+    columns: dict[str, Any] = dict(grid.cell_columns())
+    columns["count"] = counts[grid.mask]
+    columns["value"] = result.value
+    columns["neighbours"] = result.neighbours.astype(np.int64)
+    columns["z_score"] = result.z_score
     if n_permutations:
         if seed is None:
             seed = int(np.random.SeedSequence().entropy % (2**32))  # type: ignore[operator]
@@ -573,15 +604,17 @@ def hotspot_gistar(
             result.value, result.window, result.neighbours, n_permutations, rng
         )
         p_value[np.isnan(result.z_score)] = np.nan
-        cells["p_value"] = p_value
-        cells["p_value_normal"] = p_normal
+        columns["p_value"] = p_value
+        columns["p_value_normal"] = p_normal
     else:
         p_value = p_normal
-        cells["p_value"] = p_value
-    cells["p_value_adjusted"] = adjust_bh(p_value)
-    cells["p_value_holm"] = adjust_holm(p_value)
-    cells["class"] = classify(result.z_score, cells["p_value_adjusted"].to_numpy(), alpha)
-    mean_count = float(cells["count"].mean())
+        columns["p_value"] = p_value
+    bh, holm = adjust_bh_holm(p_value)
+    columns["p_value_adjusted"] = bh
+    columns["p_value_holm"] = holm
+    columns["class"] = classify(result.z_score, bh, alpha)
+    cells = pd.DataFrame(columns)
+    mean_count = float(np.mean(columns["count"]))
     if mean_count < 1 and not n_permutations:
         notes.append(
             f"on average {mean_count:.2f} points per cell: normal p-values are rough for such "
@@ -597,7 +630,7 @@ def hotspot_gistar(
         "alpha": alpha,
         "adjustment": "Benjamini-Hochberg (p_value_adjusted) and Holm (p_value_holm)",
         "inference": "permutation" if n_permutations else "normal",
-        "n_points": len(xy),
+        "n_points": len(prepared.xy),
         "n_cells": grid.n_cells,
     }
     return HotspotResult(

@@ -6,6 +6,7 @@ import math
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
+import pandas as pd
 
 from diogel.analysis.grids import Grid, _describe, as_points, make_grid, report
 from diogel.analysis.hotspots import (
@@ -246,7 +247,7 @@ def hotspot_kde(
     bandwidth = check_bandwidth(bandwidth)
     adjust = _check_adjust(bandwidth_adjust)
     notes: list[str] = []
-    xy, w, grid = prepare_points(
+    prepared = prepare_points(
         points,
         cell_size=cell_size,
         weights=weights,
@@ -255,6 +256,7 @@ def hotspot_kde(
         notes=notes,
         quiet=quiet,
     )
+    xy, w, grid = prepared.xy, prepared.weights, prepared.grid
     h = _choose_bandwidth(xy, bandwidth, adjust, kernel, notes, quiet)
     if kernel == "quartic" and h < grid.cell_size / 2:
         notes.append(
@@ -262,9 +264,10 @@ def hotspot_kde(
         )
     density, used = _density(xy, w, grid, h, kernel, method)
     notes.append(_method_note(used, h, grid.cell_size, kernel))
-    cells = grid.cells()
-    cells["count"] = grid.count(xy)[grid.mask]
-    cells["kde"] = density
+    columns: dict[str, Any] = dict(grid.cell_columns())
+    columns["count"] = grid.totals(prepared.flat)[grid.mask]
+    columns["kde"] = density
+    cells = pd.DataFrame(columns)
     settings = {
         "cell_size": grid.cell_size,
         "bandwidth": h,
@@ -378,7 +381,7 @@ def hotspot_dual_kde(
         ("points_a", points_a, weights_a),
         ("points_b", points_b, weights_b),
     ):
-        xy, w, _ = prepare_points(
+        prepared = prepare_points(
             layer,
             cell_size=None,
             weights=layer_weights,
@@ -388,7 +391,7 @@ def hotspot_dual_kde(
             quiet=quiet,
             name=name,
         )
-        layers.append((xy, w))
+        layers.append((prepared.xy, prepared.weights))
     h = _choose_bandwidth(
         np.vstack([layers[0][0], layers[1][0]]), bandwidth, adjust, kernel, notes, quiet
     )

@@ -193,7 +193,7 @@ def hotspot_change(
     )
     counts = []
     for name, layer in (("points_before", points_before), ("points_after", points_after)):
-        xy, _, _ = prepare_points(
+        prepared = prepare_points(
             layer,
             cell_size=None,
             weights=None,
@@ -203,7 +203,7 @@ def hotspot_change(
             quiet=quiet,
             name=name,
         )
-        counts.append(grid.count(xy))
+        counts.append(grid.totals(prepared.flat))
     kernel = (
         np.ones((1, 1), dtype=bool)
         if bandwidth is None
@@ -438,7 +438,7 @@ def hotspot_classify(
     if missing.any():
         notes.append(f"{int(missing.sum()):,} points without a {time_slice} were left out")
         frame = frame[~missing]
-    xy, w, grid = prepare_points(
+    prepared = prepare_points(
         frame,
         cell_size=cell_size,
         weights=weights,
@@ -447,12 +447,8 @@ def hotspot_classify(
         notes=notes,
         quiet=quiet,
     )
-    # prepare_points drops points without coordinates or outside the area: keep the
-    # slice labels of the points it kept.
-    all_xy = as_points(frame)
-    finite = np.isfinite(all_xy).all(axis=1)
-    _, _, inside = grid.locate(all_xy[finite])
-    labels = frame[time_slice].to_numpy()[finite][inside]
+    grid = prepared.grid
+    labels = frame[time_slice].to_numpy()[prepared.kept]
     slices = np.sort(pd.unique(labels))
     n_slices = len(slices)
     if n_slices < MIN_SLICES:
@@ -471,8 +467,9 @@ def hotspot_classify(
     position = np.searchsorted(slices, labels)
     for t in range(n_slices):
         chosen = position == t
-        totals = grid.count(xy[chosen], w[chosen])
-        counts[:, t] = grid.count(xy[chosen])[grid.mask]
+        flat = prepared.flat[chosen]
+        totals = grid.totals(flat, prepared.weights[chosen])
+        counts[:, t] = grid.totals(flat)[grid.mask]
         z[:, t] = gistar(totals, grid.mask, kernel).z_score
         adjusted[:, t] = adjust_bh(2.0 * special.ndtr(-np.abs(z[:, t])))
     undefined = np.isnan(z).all(axis=0)
