@@ -49,7 +49,7 @@ def sample(n=250, seed=0, size=(1500.0, 1200.0)):
 
 @pytest.mark.parametrize("kernel", ["quartic", "gaussian"])
 @pytest.mark.parametrize("method", ["auto", "direct", "binned"])
-@pytest.mark.parametrize("ratio", [0.4, 1.3, 3.7, 9.5])
+@pytest.mark.parametrize("ratio", [0.4, 1.3, 3.7, 9.5, 24.6])
 def test_exact_methods_match_brute_force_to_1e6(kernel, method, ratio):
     xy, w = sample()
     cell = 25.0
@@ -83,6 +83,20 @@ def test_gaussian_expansion_worst_case_points_at_cell_corners():
         reference = brute_force(result.cells, corners, w, ratio * 20, "gaussian")
         error = np.abs(result.cells["kde"].to_numpy() - reference).max() / reference.max()
         assert error < 1e-6, (ratio, error)
+
+
+@pytest.mark.parametrize("ratio", [2.0, 3.5, 7.0, 12.0])
+def test_quartic_points_on_nodes_edges_and_corners(ratio):
+    # Integer radii in cells put nodes exactly on the support circle; points at cell
+    # centres, edges and corners hit every tie in the binning and the ring correction.
+    grid = make_grid((*ORIGIN, *(ORIGIN + 1000)), cell_size=20, quiet=True)
+    rng = np.random.default_rng(12)
+    nodes = rng.integers(2, 48, size=(200, 2)) * 20.0 + ORIGIN
+    offsets = np.array([[10.0, 10.0], [0.0, 10.0], [10.0, 0.0], [0.0, 0.0], [19.999, 5.0]])
+    xy = nodes + offsets[rng.integers(0, 5, 200)]
+    result = hotspot_kde(xy, grid=grid, bandwidth=ratio * 20, method="binned", quiet=True)
+    reference = brute_force(result.cells, xy, np.ones(200), ratio * 20, "quartic")
+    assert np.abs(result.cells["kde"].to_numpy() - reference).max() < 1e-9 * reference.max()
 
 
 def test_clipped_area_leaves_out_cells_and_outside_points():

@@ -70,10 +70,12 @@ _CRAMER = 1.0865
 #: Pairs of (point, node) handled at once by the point-by-point loops.
 _CHUNK_PAIRS = 1_000_000
 #: Rough cost, in nanoseconds, of one (point, node) pair evaluated point by point, of
-#: one moment value binned, and of one FFT butterfly; used only to choose a method.
+#: one moment value binned, of one FFT butterfly and of one kernel row of the quartic's
+#: ring correction for one point; used only to choose a method.
 _NS_PER_PAIR = 25.0
 _NS_PER_MOMENT = 6.0
 _NS_PER_FFT_UNIT = 1.2
+_NS_PER_RING_ROW = 50.0
 
 
 def kernel_values(d2: np.ndarray, bandwidth: float, kernel: str) -> np.ndarray:
@@ -272,23 +274,82 @@ def _binned_quartic(
         np.ones_like(a),
     ]
     out = _convolve_sum(moments, [k * disc for k in kernels], half)
-    # Exact correction for (point, node) pairs on the other side of the support circle
-    # than the point's own bin node: only nodes within half a cell diagonal of the circle.
-    di, dj = _stencil(ratio, math.sqrt(0.5))
-    ring = np.abs(np.hypot(di, dj) - ratio) <= math.sqrt(0.5) + 1e-9
-    di, dj = di[ring], dj[ring]
-    node_inside = (di * di + dj * dj) < ratio * ratio
-    scale = 1.0 / (ratio * ratio)
-    peak = 3.0 / (math.pi * bandwidth * bandwidth)
-
-    def correction(d2: np.ndarray, offset: np.ndarray, _p: np.ndarray) -> np.ndarray:
-        t2 = d2 * scale
-        point_inside = t2 < 1.0
-        sign = point_inside.astype(float) - node_inside[offset]
-        return sign * peak * (1.0 - t2) ** 2
-
-    _scatter_pairs(out, fx, fy, w, base_i, base_j, di, dj, correction)
+    _ring_correction(out, fx, fy, w, base_i, base_j, ratio, bandwidth)
     return out
+
+
+def _ring_correction(
+    out: np.ndarray,
+    fx: np.ndarray,
+    fy: np.ndarray,
+    w: np.ndarray,
+    base_i: np.ndarray,
+    base_j: np.ndarray,
+    ratio: float,
+    bandwidth: float,
+) -> None:
+    """Fix the binned quartic where a point and its bin node fall on different sides.
+
+    The moment convolution gives each node ``g`` the polynomial ``P(g - p)`` for every
+    point whose *bin node* ``c`` is within the radius of ``g``; the true kernel needs
+    ``P(g - p)`` when the *point* is. Row by row, the nodes within the radius of ``c``
+    and of ``p`` are two integer intervals of columns; the nodes in one but not the other
+    (at most two short intervals each way) get ``+P`` or ``-P``. This touches only the
+    pairs that differ, about four per point per row of the kernel.
+    """
+    n_rows, n_cols = out.shape
+    radius2 = ratio * ratio
+    reach = math.ceil(ratio) + 1
+    row_offsets = np.arange(-reach, reach + 1)
+    room = radius2 - row_offsets.astype(float) ** 2
+    half = np.where(room > 0, np.ceil(np.sqrt(np.clip(room, 0, None))) - 1, -1).astype(np.intp)
+    # node interval per row offset, an empty one written [0, -1]
+    node_lo = np.where(half >= 0, -half, 0)
+    node_hi = np.where(half >= 0, half, -1)
+    peak = 3.0 / (math.pi * bandwidth * bandwidth)
+    ux = fx - base_j
+    uy = fy - base_i
+    targets: list[np.ndarray] = []
+    values: list[np.ndarray] = []
+    # One kernel row at a time keeps the temporaries (one value per point) in cache.
+    for k, di in enumerate(row_offsets):
+        dy = di - uy
+        left = radius2 - dy * dy
+        inside = left > 0
+        width = np.sqrt(np.where(inside, left, 0.0))
+        point_lo = np.where(inside, np.floor(ux - width) + 1, 0).astype(np.intp)
+        point_hi = np.where(inside, np.ceil(ux + width) - 1, -1).astype(np.intp)
+        n_lo, n_hi = int(node_lo[k]), int(node_hi[k])
+        pieces = (
+            (point_lo, np.minimum(point_hi, n_lo - 1), 1.0),
+            (np.maximum(point_lo, n_hi + 1), point_hi, 1.0),
+            (np.full_like(point_lo, n_lo), np.minimum(n_hi, point_lo - 1), -1.0),
+            (np.maximum(n_lo, point_hi + 1), np.full_like(point_hi, n_hi), -1.0),
+        )
+        for lo, hi, sign in pieces:
+            length = hi - lo + 1
+            which = np.flatnonzero(length > 0)
+            if which.size == 0:
+                continue
+            counts = length[which]
+            if int(counts.max()) == 1:
+                dj = lo[which]
+            else:
+                step = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+                which = np.repeat(which, counts)
+                dj = lo[which] + step
+            node_row = base_i[which] + di
+            node_col = base_j[which] + dj
+            keep = (node_row >= 0) & (node_row < n_rows) & (node_col >= 0) & (node_col < n_cols)
+            t2 = ((dj - ux[which]) ** 2 + dy[which] ** 2) / radius2
+            value = sign * peak * w[which] * (1.0 - t2) ** 2
+            targets.append(node_row[keep] * n_cols + node_col[keep])
+            values.append(value[keep])
+    if targets:
+        flat = np.bincount(
+            np.concatenate(targets), weights=np.concatenate(values), minlength=out.size
+        )
+        out += flat.reshape(out.shape)
 
 
 def _binned_gaussian(
@@ -397,8 +458,7 @@ def choose_method(n_points: int, shape: tuple[int, int], ratio: float, kernel: s
     direct = n_points * stencil * _NS_PER_PAIR
     if kernel == "quartic":
         terms = 9
-        ring = 2 * math.pi * ratio * 2 * math.sqrt(0.5) + 4
-        per_point = terms * _NS_PER_MOMENT + ring * _NS_PER_PAIR
+        per_point = terms * _NS_PER_MOMENT + (2 * ratio + 3) * _NS_PER_RING_ROW
         half = math.ceil(ratio)
     else:
         degree = gaussian_terms(ratio)
