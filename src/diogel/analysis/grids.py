@@ -487,14 +487,21 @@ def _mask_for(
     inside = shapely.intersects_xy(boundary, gx, gy)
     if rule == "centroid":
         return np.asarray(inside, dtype=bool)
-    # Cells whose centroid is outside can still share area with the boundary; only those
-    # within half a cell diagonal of the boundary line can, so test just those.
-    line = boundary.boundary
-    shapely.prepare(line)
-    near = shapely.dwithin(line, shapely.points(gx, gy), cell_size * math.sqrt(0.5) * 1.0001)
-    candidates = np.nonzero(near & ~inside)
-    if candidates[0].size:
-        r, c = candidates
+    # Only cells the boundary line passes through can share area with the area without
+    # their centre being in it (or be partly outside with the centre in). Sample the line
+    # every half cell: each cell it crosses is next to a cell holding a sample.
+    samples = shapely.get_coordinates(shapely.segmentize(boundary.boundary, cell_size / 2))
+    sample_col = np.floor((samples[:, 0] - x0) / cell_size).astype(np.intp)
+    sample_row = np.floor((samples[:, 1] - y0) / cell_size).astype(np.intp)
+    near = np.zeros((n_rows + 2, n_cols + 2), dtype=bool)
+    for di in (0, 1, 2):
+        for dj in (0, 1, 2):
+            rr = np.clip(sample_row + di, 0, n_rows + 1)
+            cc = np.clip(sample_col + dj, 0, n_cols + 1)
+            near[rr, cc] = True
+    r, c = np.nonzero(near[1:-1, 1:-1])
+    inside = np.array(inside, dtype=bool)
+    if r.size:
         boxes = shapely.box(
             x0 + c * cell_size,
             y0 + r * cell_size,
@@ -502,10 +509,8 @@ def _mask_for(
             y0 + (r + 1) * cell_size,
         )
         # Share area = intersect without merely touching along an edge or a corner.
-        share = shapely.intersects(boundary, boxes) & ~shapely.touches(boundary, boxes)
-        inside = np.array(inside, dtype=bool)
-        inside[r[share], c[share]] = True
-    return np.asarray(inside, dtype=bool)
+        inside[r, c] = shapely.intersects(boundary, boxes) & ~shapely.touches(boundary, boxes)
+    return inside
 
 
 def make_grid(

@@ -453,6 +453,7 @@ def check_seed(seed: Any) -> int | None:
 
 #: Hot/cold classes, in the order of their categorical codes.
 GISTAR_CLASSES: tuple[str, ...] = ("not significant", "hot", "cold")
+_CLASS_INDEX = pd.Index(GISTAR_CLASSES)
 
 
 def classify(z: np.ndarray, p_adjusted: np.ndarray, alpha: float) -> pd.Categorical[str]:
@@ -461,7 +462,7 @@ def classify(z: np.ndarray, p_adjusted: np.ndarray, alpha: float) -> pd.Categori
     codes: np.ndarray = np.zeros(len(z), dtype=np.int8)
     codes[significant & (z > 0)] = 1
     codes[significant & (z < 0)] = 2
-    return pd.Categorical.from_codes(codes, categories=pd.Index(GISTAR_CLASSES))
+    return pd.Categorical.from_codes(codes, categories=_CLASS_INDEX)
 
 
 def describe_neighbourhood(bandwidth: float | None, kernel: np.ndarray) -> str:
