@@ -137,14 +137,25 @@ def test_ingest_datasets_and_summary(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert json.loads(out)["area"]["name"] == "Casnewydd" and json.loads(out)["total"] == 20961
 
 
-def test_demo_loads_the_bundled_sample_and_summarises(
+def test_demo_loads_the_sample_summarises_and_writes_the_assessment(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     db = ["--db", str(tmp_path / "demo.duckdb"), "--quiet"]
-    code, out, err = run([*db, "demo"], capsys)
+    out_dir = tmp_path / "docs"
+    code, out, err = run([*db, "demo", "--out-dir", str(out_dir)], capsys)
     assert code == 0, err
-    assert "Newport (W06000022), 2023-07 to 2024-06" in out
+    assert "Newport (W06000022), 2024-01 to 2024-06" in out
     assert "Open Government Licence v3.0" in out
-    code, again, _ = run([*db, "demo"], capsys)  # a second run changes nothing
+    written = sorted(p.name for p in out_dir.iterdir())
+    assert written == [
+        f"assessment-newport-2024-01-to-2024-06-{lang}.{ext}"
+        for lang in ("cy", "en")
+        for ext in ("html", "pdf")
+    ]
+    for name in written:
+        assert str(out_dir / name) in out
+    assert (out_dir / written[1]).read_bytes().startswith(b"%PDF")
+    # a second run loads nothing new and gives the same summary
+    code, again, _ = run([*db, "demo", "--out-dir", str(out_dir)], capsys)
     assert code == 0
     assert again.split("\n", 1)[1] == out.split("\n", 1)[1]
