@@ -18,9 +18,6 @@ CY = {
     "Community safety strategic assessment": "Asesiad strategol diogelwch cymunedol",
     "{area}, {period}": "{area}, {period}",
     "Summary": "Crynodeb",
-    "What the board needs to know about {area}, {period}, compared with {comparison}.": "Yr hyn sydd angen i'r bwrdd ei wybod am {area_soft}, {period}, o'i gymharu â'r "
-    "cyfnod {comparison}.",
-    "Month": "Mis",
     "Incidents": "Digwyddiadau",
     "12-month average": "Cyfartaledd 12 mis",
     "Line chart of incidents per month from {first} to {last}, with the 12-month average.": "Siart linell o ddigwyddiadau bob mis o {first_soft} i {last_soft}, gyda'r "
@@ -30,8 +27,7 @@ CY = {
     "Hot spot": "Man problemus",
     "Cold spot": "Man tawel",
     "Not significant": "Dim arwyddocâd",
-    "Cell easting (m)": "Dwyreiniad y gell (m)",
-    "Cell northing (m)": "Gogleddiad y gell (m)",
+    "Busiest location in the cell": "Lleoliad prysuraf y gell",
     "Gi* z-score": "Sgôr z Gi*",
     "Map of {cells} grid cells of 250 m: {hot} are hot spots, where incidents cluster more "
     "than chance allows (Getis-Ord Gi*, false discovery rate 5%). The table lists the ten "

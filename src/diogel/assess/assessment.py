@@ -160,21 +160,6 @@ def build_assessment(
         generated=dt.date.today(),
         summary=summary,
         sections=[
-            Section(
-                "summary",
-                t("Summary"),
-                [
-                    t(
-                        "What the board needs to know about {area}, {period}, compared with "
-                        "{comparison}.",
-                        area=found.name(lang),
-                        area_soft=t.soft(found.name(lang)),
-                        period=period_words(period, lang),
-                        comparison=period_words(comparison, lang),
-                    )
-                ],
-                summary,
-            ),
             area_part,
             overall_part,
             priorities_part,

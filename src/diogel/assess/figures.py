@@ -16,6 +16,8 @@ from diogel.periods import Period
 MIN_MAP_POINTS = 30
 #: Map cell size: 250 m suits a council; the analysis says so on the page.
 MAP_CELL_SIZE = 250.0
+#: Trend charts show at most this many months.
+DISPLAY_MONTHS = 36
 
 OGL = "Contains public sector information licensed under the Open Government Licence v3.0."
 OS = "Contains OS data © Crown copyright and database right."
@@ -44,9 +46,17 @@ def compare(
 def trend_figure(
     fig_id: str, title: str, series: pd.Series, t: Translator, *, alerts: list[str] | None = None
 ) -> Figure:
-    """Monthly counts with the rolling 12-month total (per month) over the history."""
-    shown = series.copy()
-    rolling = rolling_totals(shown) / 12.0
+    """Monthly counts with the 12-month average, from the first loaded month of the last
+    three years (earlier months feed the alerts but would only pad the chart)."""
+    rolling_all = rolling_totals(series) / 12.0
+    loaded = series.dropna()
+    first = (
+        max(loaded.index[0], series.index[-1] - (DISPLAY_MONTHS - 1))
+        if len(loaded)
+        else series.index[0]
+    )
+    shown = series[series.index >= first]
+    rolling = rolling_all[rolling_all.index >= first]
     labels = [t.month_year(m.year, m.month) for m in shown.index]
     data = pd.DataFrame(
         {
@@ -98,15 +108,15 @@ def gistar_map(
     )
     geo = result.to_geodataframe(clip=True)
     hot = result.cells[result.cells["class"] == "hot"].sort_values("z_score", ascending=False)
+    hot = hot.head(10)
     label = {"hot": t("Hot spot"), "cold": t("Cold spot"), "not significant": t("Not significant")}
     data = pd.DataFrame(
         {
-            t("Cell easting (m)"): hot["x"].round().astype(np.int64).to_numpy(),
-            t("Cell northing (m)"): hot["y"].round().astype(np.int64).to_numpy(),
+            t("Busiest location in the cell"): _busiest_places(located, result, hot),
             t("Incidents"): hot["count"].round().astype(np.int64).to_numpy(),
             t("Gi* z-score"): hot["z_score"].round(2).to_numpy(),
         }
-    ).head(10)
+    )
     alt = t(
         "Map of {cells} grid cells of 250 m: {hot} are hot spots, where incidents cluster "
         "more than chance allows (Getis-Ord Gi*, false discovery rate 5%). "
@@ -129,6 +139,26 @@ def gistar_map(
         ),
         result,
     )
+
+
+def _busiest_places(points: pd.DataFrame, result: HotspotResult, cells: pd.DataFrame) -> list[str]:
+    """The most common published location (and its LSOA) among each cell's incidents."""
+    if "location" not in points:
+        return ["" for _ in range(len(cells))]
+    row, col, ok = result.grid.locate(points[["x", "y"]].to_numpy())
+    frame = pd.DataFrame(
+        {
+            "row": row[ok],
+            "col": col[ok],
+            "place": (
+                points["location"].fillna("") + " (" + points["lsoa_code"].fillna("") + ")"
+            ).to_numpy()[ok],
+        }
+    )
+    mode = frame.groupby(["row", "col"])["place"].agg(lambda s: s.value_counts().index[0])
+    return [
+        str(mode.get((int(r), int(c)), "")) for r, c in zip(cells["row"], cells["col"], strict=True)
+    ]
 
 
 def repeat_table(table_id: str, title: str, frame: pd.DataFrame, t: Translator) -> Table:
