@@ -15,12 +15,8 @@ from shapely.geometry import Point, Polygon
 from statsmodels.stats.multitest import multipletests
 
 from diogel.analysis.grids import make_grid
-from diogel.analysis.hotspots import (
-    gistar,
-    hotspot_gistar,
-    neighbourhood,
-    window_sum,
-)
+from diogel.analysis.hotspots import hotspot_gistar
+from diogel.analysis.hotspots_gistar import gistar, neighbourhood, window_sum
 from diogel.errors import InputError
 
 

@@ -8,15 +8,16 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
-from diogel.analysis.grids import Grid, _describe, as_points, make_grid, report
-from diogel.analysis.hotspots import (
-    HotspotResult,
+from diogel.analysis.grids import Grid, make_grid
+from diogel.analysis.hotspots import HotspotResult, freeze, prepare_points
+from diogel.analysis.hotspots_density import KERNELS, kernel_sum
+from diogel.analysis.hotspots_inputs import (
+    as_points,
     check_bandwidth,
     check_flag,
-    freeze,
-    prepare_points,
+    describe_value,
+    report,
 )
-from diogel.analysis.hotspots_density import KERNELS, kernel_sum
 from diogel.errors import InputError
 
 if TYPE_CHECKING:
@@ -79,7 +80,7 @@ def _check_kernel(kernel: Any) -> str:
     if kernel not in KERNELS:
         raise InputError(
             f"kernel must be one of {', '.join(repr(k) for k in KERNELS)}; "
-            f"received {_describe(kernel)}",
+            f"received {describe_value(kernel)}",
             hint="'quartic' is the usual choice in crime mapping",
         )
     return str(kernel)
@@ -89,7 +90,7 @@ def _check_method(method: Any) -> str:
     if method not in KDE_METHODS:
         raise InputError(
             f"method must be one of {', '.join(repr(m) for m in KDE_METHODS)}; "
-            f"received {_describe(method)}",
+            f"received {describe_value(method)}",
             hint="leave it as 'auto' unless you are timing the methods",
         )
     return str(method)
@@ -98,7 +99,7 @@ def _check_method(method: Any) -> str:
 def _check_adjust(adjust: Any) -> float:
     if isinstance(adjust, bool) or not isinstance(adjust, int | float | np.number):
         raise InputError(
-            f"bandwidth_adjust must be a positive number; received {_describe(adjust)}",
+            f"bandwidth_adjust must be a positive number; received {describe_value(adjust)}",
             hint="e.g. bandwidth_adjust=0.5 for half the automatic bandwidth",
         )
     value = float(adjust)
@@ -291,7 +292,7 @@ def _pair_weights(weights: Any) -> tuple[Any, Any]:
         return weights
     raise InputError(
         f"weights for two layers must be a column name or a pair (weights_a, weights_b); "
-        f"received {_describe(weights)}",
+        f"received {describe_value(weights)}",
         hint="e.g. weights=('harm', None) to weight only the first layer",
     )
 
@@ -354,7 +355,7 @@ def hotspot_dual_kde(
     normalise = check_flag(normalise, "normalise")
     if method not in ("ratio", "difference"):
         raise InputError(
-            f"method must be 'ratio' or 'difference'; received {_describe(method)}",
+            f"method must be 'ratio' or 'difference'; received {describe_value(method)}",
             hint="'ratio' for a risk surface, 'difference' for change",
         )
     kernel = _check_kernel(kernel)

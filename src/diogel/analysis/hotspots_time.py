@@ -10,19 +10,20 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
-from diogel.analysis.grids import Grid, _describe, as_points, make_grid
-from diogel.analysis.hotspots import (
-    ALPHA,
-    HotspotResult,
+from diogel.analysis.grids import Grid, make_grid
+from diogel.analysis.hotspots import ALPHA, HotspotResult, freeze, prepare_points
+from diogel.analysis.hotspots_gistar import (
+    describe_neighbourhood,
+    gistar,
+    neighbourhood,
+    window_sum,
+)
+from diogel.analysis.hotspots_inputs import (
+    as_points,
     check_alpha,
     check_bandwidth,
     check_flag,
-    describe_neighbourhood,
-    freeze,
-    gistar,
-    neighbourhood,
-    prepare_points,
-    window_sum,
+    describe_value,
 )
 from diogel.analysis.multiple_testing import adjust_bh, adjust_holm
 from diogel.errors import InputError
@@ -84,7 +85,7 @@ def _check_lengths(period_lengths: Any) -> tuple[float, float]:
         before, after = (float(v) for v in period_lengths)
     except (TypeError, ValueError):
         raise InputError(
-            f"period_lengths must be two positive numbers; received {_describe(period_lengths)}",
+            f"period_lengths must be two positive numbers; received {describe_value(period_lengths)}",
             hint="e.g. period_lengths=(12, 6) for twelve months before and six after",
         ) from None
     if not (before > 0 and after > 0 and math.isfinite(before) and math.isfinite(after)):
