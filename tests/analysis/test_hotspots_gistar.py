@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import warnings
 
 import esda
 import libpysal
@@ -106,6 +107,39 @@ def test_gistar_equals_esda_on_a_clipped_irregular_area(bandwidth, threshold):
     expected = esda_z(cells["value"].to_numpy(), w)
     np.testing.assert_allclose(cells["z_score"], expected, rtol=0, atol=1e-9)
     assert any("fall outside the study area" in n for n in result.notes)
+
+
+def test_gistar_equals_esda_with_self_weights_given_explicitly():
+    # esda's star=True puts 1 on an empty diagonal; weights that already carry the
+    # self-weight (star inferred from the diagonal) must give the same z-scores.
+    counts = planted(shape=(20, 25), centres=((5, 5),))
+    result = hotspot_gistar(points_from_counts(counts), cell_size=100, quiet=True)
+    w = libpysal.weights.fill_diagonal(libpysal.weights.lat2W(20, 25, rook=False), 1.0)
+    g = esda.G_Local(counts.ravel().astype(float), w, transform="B", star=None, permutations=0)
+    np.testing.assert_allclose(result.cells["z_score"], g.Zs, rtol=0, atol=1e-9)
+
+
+def test_gistar_equals_esda_with_an_island_cell():
+    # A multipolygon with a speck far from the main area: its cell has no neighbours,
+    # so its window is itself alone (esda gives such an island a self-weight of 1).
+    main = Point(302_000, 202_000).buffer(900)
+    speck = Point(304_050, 204_050).buffer(20)
+    area = main.union(speck)
+    rng = np.random.default_rng(9)
+    points = pd.DataFrame(
+        np.vstack([rng.normal([302_000, 202_000], 400, (800, 2)), [[304_050, 204_050]] * 3]),
+        columns=["x", "y"],
+    )
+    result = hotspot_gistar(points, cell_size=100, boundary=area, quiet=True)
+    cells = result.cells
+    assert (cells["neighbours"] == 1).sum() == 1
+    w = esda_weights_on_cells(cells, 150.0)
+    assert len(w.islands) == 1
+    with warnings.catch_warnings():
+        # libpysal rebuilds the weights inside G_Local and says they are disconnected
+        warnings.filterwarnings("ignore", "The weights matrix is not fully connected")
+        expected = esda_z(cells["value"].to_numpy(), w)
+    np.testing.assert_allclose(cells["z_score"], expected, rtol=0, atol=1e-9)
 
 
 def test_weighted_gistar_equals_esda_on_weighted_sums():

@@ -91,3 +91,51 @@ def test_newport_clipped_equals_esda_with_distance_band(gwent_2023, newport, ban
     # Newport city centre (around SJ 312 188 in OS terms: x 331200, y 188000) is hot.
     centre = cells.loc[((cells["x"] - 331_200) ** 2 + (cells["y"] - 188_000) ** 2).idxmin()]
     assert centre["class"] == "hot"
+
+
+def test_newport_kde_equals_brute_force_kernel_sums(gwent_2023, newport):
+    from diogel.analysis.hotspots_kde import hotspot_kde
+
+    violence = gwent_2023[gwent_2023["Crime type"] == "Violence and sexual offences"]
+    result = hotspot_kde(violence, cell_size=200, boundary=newport, quiet=True)
+    h = result.settings["bandwidth"]
+    assert any(note.startswith("bandwidth set to") for note in result.notes)
+    _, _, inside = result.grid.locate(violence[["x", "y"]].to_numpy())
+    xy = violence[["x", "y"]].to_numpy()[inside]
+    sample = result.cells.sample(300, random_state=1)
+    d2 = (
+        (sample["x"].to_numpy()[:, None] - xy[None, :, 0]) ** 2
+        + (sample["y"].to_numpy()[:, None] - xy[None, :, 1]) ** 2
+    ) / h**2
+    exact = (np.clip(1 - d2, 0, None) ** 2).sum(axis=1) * 3 / (np.pi * h * h) * 1e6
+    peak = result.cells["kde"].max()
+    assert np.abs(sample["kde"].to_numpy() - exact).max() < 1e-6 * peak
+
+
+def test_newport_months_classify_and_change(gwent_2023, newport):
+    from scipy import stats
+
+    from diogel.analysis.hotspots_time import HOTSPOT_CLASSES, hotspot_change, hotspot_classify
+
+    points = gwent_2023.rename(columns={"Month": "month"})
+    result = hotspot_classify(points, cell_size=250, boundary=newport, quiet=True)
+    assert result.settings["slices"] == [f"2023-{m:02d}" for m in range(1, 13)]
+    assert set(result.cells["class"]) <= set(HOTSPOT_CLASSES)
+    assert (result.cells["class"] == "persistent").sum() >= 3
+    # each month's z-scores are esda's on the clipped grid
+    cells = result.cells
+    w = libpysal.weights.DistanceBand(
+        cells[["x", "y"]].to_numpy(), threshold=375.0, binary=True, silence_warnings=True
+    )
+    june = result.detail[result.detail["slice"] == "2023-06"]
+    assert np.abs(june["z_score"].to_numpy() - esda_z(june["count"].to_numpy(), w)).max() < 1e-9
+
+    first = points[points["month"] <= "2023-06"]
+    second = points[points["month"] > "2023-06"]
+    change = hotspot_change(first, second, grid=result.grid, quiet=True)
+    tested = change.cells.dropna(subset=["p_value"]).sample(200, random_state=2)
+    expected = [
+        stats.binomtest(int(a), int(a + b), 0.5).pvalue
+        for a, b in zip(tested["count_after"], tested["count_before"], strict=True)
+    ]
+    np.testing.assert_allclose(tested["p_value"], expected, rtol=1e-9)

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from shapely.geometry.base import BaseGeometry
 
 __all__ = [
+    "HOTSPOT_CLASSES",
     "MIN_SLICES",
     "PERSISTENT_SHARE",
     "MannKendall",
@@ -317,6 +318,7 @@ def mann_kendall(values: Any, *, continuity: bool = True) -> MannKendall:
 # Emerging hotspot classification
 # --------------------------------------------------------------------------------------
 
+#: The classes `hotspot_classify` gives, from the strongest pattern down.
 HOTSPOT_CLASSES: tuple[str, ...] = (
     "persistent",
     "diminishing",
