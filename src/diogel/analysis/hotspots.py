@@ -311,7 +311,7 @@ def hotspot_gistar(
         notes.append(f"{undefined:,} cells have no z-score (their window is the whole area)")
     p_normal = 2.0 * special.ndtr(-np.abs(result.z_score))
     columns: dict[str, Any] = dict(grid.cell_columns())
-    columns["count"] = counts[grid.mask]
+    columns["count"] = counts[grid.mask].astype(np.int64)
     columns["value"] = result.value
     columns["neighbours"] = result.neighbours.astype(np.int64)
     columns["z_score"] = result.z_score

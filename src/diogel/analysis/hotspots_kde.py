@@ -266,7 +266,7 @@ def hotspot_kde(
     density, used = _density(xy, w, grid, h, kernel, method)
     notes.append(_method_note(used, h, grid.cell_size, kernel))
     columns: dict[str, Any] = dict(grid.cell_columns())
-    columns["count"] = grid.totals(prepared.flat)[grid.mask]
+    columns["count"] = grid.totals(prepared.flat)[grid.mask].astype(np.int64)
     columns["kde"] = density
     cells = pd.DataFrame(columns)
     settings = {
@@ -414,8 +414,8 @@ def hotspot_dual_kde(
     else:
         combined = kde_a - kde_b
     cells = grid.cells()
-    cells["count_a"] = grid.count(layers[0][0])[grid.mask]
-    cells["count_b"] = grid.count(layers[1][0])[grid.mask]
+    cells["count_a"] = grid.count(layers[0][0])[grid.mask].astype(np.int64)
+    cells["count_b"] = grid.count(layers[1][0])[grid.mask].astype(np.int64)
     cells["kde_a"] = kde_a
     cells["kde_b"] = kde_b
     cells["kde"] = combined

@@ -222,9 +222,9 @@ def hotspot_change(
     expected = total * share
     significant = adjusted < alpha
     cells = grid.cells()
-    cells["count_before"] = before
-    cells["count_after"] = after
-    cells["change"] = after - before
+    cells["count_before"] = before.astype(np.int64)
+    cells["count_after"] = after.astype(np.int64)
+    cells["change"] = (after - before).astype(np.int64)
     cells["expected_after"] = expected
     cells["p_value"] = p_value
     cells["p_value_adjusted"] = adjusted
@@ -490,7 +490,7 @@ def hotspot_classify(
         "none",
     )
     cells = grid.cells()
-    cells["count"] = counts.sum(axis=1)
+    cells["count"] = counts.sum(axis=1).astype(np.int64)
     cells["hot_slices"] = hot.sum(axis=1)
     cells["cold_slices"] = cold.sum(axis=1)
     cells["hot_last"] = hot[:, -1]
@@ -503,7 +503,7 @@ def hotspot_classify(
         {
             "cell_id": np.repeat(cells["cell_id"].to_numpy(), n_slices),
             "slice": np.tile(slices, n_cells),
-            "count": counts.ravel(),
+            "count": counts.ravel().astype(np.int64),
             "z_score": z.ravel(),
             "p_value_adjusted": adjusted.ravel(),
             "class": np.where(
