@@ -58,6 +58,12 @@ def render_all(assessment: Assessment, paths: list[str | Path]) -> list[Path]:
     from diogel.reports.html import draw_figures, render_html
     from diogel.reports.pdf import render_pdf
 
+    for path in paths:
+        if Path(path).suffix.lower() not in SUFFIXES:
+            raise InputError(
+                f"cannot write an assessment to '{Path(path).name}'",
+                hint=f"use a file name ending in {', '.join(SUFFIXES)}",
+            )
     t = translator(assessment.lang)
     figures: dict[str, str] | None = None
     written = []
