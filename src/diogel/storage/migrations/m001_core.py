@@ -1,25 +1,8 @@
-"""Numbered schema migrations, written in SQL that both DuckDB and PostgreSQL accept.
-
-Each migration is applied once, in order, inside a transaction, and recorded in
-``schema_migrations``. Never edit a released migration: add a new one.
-"""
+"""Migrations 1 and 2: loaded files, police.uk incidents, rejects, boundary layers."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-
-@dataclass(frozen=True)
-class Migration:
-    """One schema change: a number, a name and the statements that make it."""
-
-    version: int
-    name: str
-    statements: tuple[str, ...]
-    #: Indexes for the server backend only: DuckDB scans with zone maps, and keeping its
-    #: ART indexes up to date would more than double the cost of a bulk load.
-    server_statements: tuple[str, ...] = ()
-
+from diogel.storage.migrations.base import Migration
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
