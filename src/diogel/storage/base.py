@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 import pandas as pd
 import pyarrow as pa
@@ -58,6 +58,20 @@ class Store(Protocol):
     def schema_version(self) -> int: ...
 
     def transaction(self) -> AbstractContextManager[None]: ...
+
+    # Generic, portable access used by the storage modules of each part of Diogel
+    # (storage/<part>.py): ``?`` parameters, SQL that DuckDB and PostgreSQL both accept.
+    def execute(self, statement: str, params: Sequence[object] = ()) -> None: ...
+
+    def query(self, statement: str, params: Sequence[object] = ()) -> pd.DataFrame: ...
+
+    def query_rows(
+        self, statement: str, params: Sequence[object] = ()
+    ) -> list[tuple[Any, ...]]: ...
+
+    def insert_frame(self, table: str, frame: pd.DataFrame) -> int: ...
+
+    def next_id(self, sequence: str) -> int: ...
 
     def current_checksums(self) -> dict[tuple[str, str], int]:
         """Files whose data is still stored: (dataset, SHA-256) -> file id."""

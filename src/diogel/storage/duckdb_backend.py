@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -119,6 +120,35 @@ class DuckDBStore:
             self.con.execute("COMMIT")
         finally:
             self._in_transaction = False
+
+    # -- generic access for the storage modules of other parts (portable SQL only) ----
+
+    def execute(self, statement: str, params: Sequence[object] = ()) -> None:
+        """Run one portable SQL statement with ``?`` parameters."""
+        self.con.execute(statement, list(params))
+
+    def query(self, statement: str, params: Sequence[object] = ()) -> pd.DataFrame:
+        """Run a portable SQL query with ``?`` parameters; the rows as a frame."""
+        return self.con.execute(statement, list(params)).df()
+
+    def query_rows(self, statement: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
+        """Run a portable SQL query; the rows as tuples."""
+        return list(self.con.execute(statement, list(params)).fetchall())
+
+    def insert_frame(self, table: str, frame: pd.DataFrame) -> int:
+        """Append a frame's rows to a table (columns by name); returns rows written."""
+        if frame.empty:
+            return 0
+        incoming = frame  # noqa: F841 - read by DuckDB by name
+        cols = ", ".join(frame.columns)
+        self.con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM incoming")
+        return len(frame)
+
+    def next_id(self, sequence: str) -> int:
+        """The next value of a sequence created by a migration."""
+        row = self.con.execute(f"SELECT nextval('{sequence}')").fetchone()
+        assert row is not None
+        return int(row[0])
 
     # -- loading ---------------------------------------------------------------------
 
