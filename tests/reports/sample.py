@@ -547,11 +547,14 @@ def _texts(lang: str) -> dict[str, str]:
 
 
 if __name__ == "__main__":  # render the sample for people to look at
-    from diogel.reports import render
+    from diogel.reports import render_all
 
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "test-artifacts")
     out.mkdir(parents=True, exist_ok=True)
     for language in ("en", "cy"):
         assessment = sample_assessment(language, cell=200.0)
-        for suffix in (".html", ".pdf", ".xlsx", ".csv"):
-            print(render(assessment, out / f"sample-assessment-{language}{suffix}"))
+        names = [
+            out / f"sample-assessment-{language}{s}" for s in (".html", ".pdf", ".xlsx", ".csv")
+        ]
+        for path in render_all(assessment, names):
+            print(path)

@@ -88,5 +88,30 @@ def test_map_inputs_are_checked() -> None:
         map_svg(_map("heat", cells), translator("en"))
     with pytest.raises(InputError, match="EPSG:27700"):
         map_svg(_map("gistar", cells.to_crs(4326)), translator("en"))
+    with pytest.raises(InputError, match="nothing to draw"):
+        map_svg(
+            Figure("e", "map", "Map", "Alt", pd.DataFrame(), {"style": "gistar"}, cells.iloc[:0]),
+            translator("en"),
+        )
     with pytest.raises(InputError, match="no 'value' column"):
         map_svg(_map("density", cells.drop(columns="value")), translator("en"))
+
+
+def test_a_map_without_cells_or_boundary_still_draws() -> None:
+    empty = grid(400, boundary()).iloc[:0]
+    svg = map_svg(_map("gistar", empty), translator("en"))
+    assert "Area boundary" in _texts(svg)
+    cells = grid(400, boundary())
+    no_outline = Figure(
+        "m",
+        "map",
+        "Map",
+        "Alt",
+        pd.DataFrame(),
+        spec={"style": "gistar"},
+        geo=cells,
+        boundary=None,
+        source=None,
+    )
+    svg = map_svg(no_outline, translator("en"))
+    assert "Hot spot (Gi*)" in _texts(svg) and "Area boundary" not in _texts(svg)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import builtins
 import logging
 import re
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ A4 = (595.28, 841.89)
 _TOC_LINE = re.compile(r"^(?:(\d+(?:\.\d+)*)\s+)?(.+?)\s*\.{3,}\s*(\d+)$")
 
 
+@cache
 def _pages(path: Path) -> list[str]:
     return [" ".join(p.extract_text().split()) for p in PdfReader(path).pages]
 

@@ -38,7 +38,7 @@ DENSITY_COLOURS: Final = ("#fef0d9", "#fdcc8a", "#fc8d59", "#e34a33", "#b30000")
 CHOROPLETH_COLOURS: Final = ("#deebf7", "#9ecae1", "#6baed6", "#3182bd", "#08519c")
 BASE: Final = "#f4f4f4"
 #: Scale bar lengths to choose from, in kilometres.
-SCALE_LENGTHS: Final = (0.5, 1, 2, 5, 10, 20, 50, 100)
+SCALE_LENGTHS: Final = (0.5, 1, 2, 4, 5, 10, 20, 25, 50, 100)
 MAP_HEIGHT_RANGE: Final = (3.2, 7.0)
 LEGEND_ROW: Final = 0.22
 ATTRIBUTION_CHARS: Final = 130
@@ -79,6 +79,10 @@ def map_svg(figure: Figure, t: Translator) -> str:
     column = "class" if style == "gistar" else "value"
     if column not in geo.columns:
         raise InputError(f"map '{figure.id}' ({style}) has no '{column}' column in figure.geo")
+    if len(geo) == 0 and figure.boundary is None:
+        raise InputError(
+            f"map '{figure.id}' has nothing to draw", hint="give cells in figure.geo or a boundary"
+        )
     with house_style():
         fig = _draw(figure, t, style)
         return to_svg(fig, uid="m-" + _safe(figure.id), title=figure.title, desc=figure.alt)
@@ -234,10 +238,10 @@ def _scale_bar(fig: MplFigure, t: Translator, limits: tuple[float, ...], top: fl
     """
     x0, _, x1, _ = limits
     width_km = (x1 - x0) / 1000
-    length = max((s for s in SCALE_LENGTHS if s <= width_km / 6), default=SCALE_LENGTHS[0])
+    length = max((s for s in SCALE_LENGTHS if s <= width_km / 5), default=SCALE_LENGTHS[0])
     fraction = length * 1000 / (x1 - x0)
     w_in, h_in = fig.get_size_inches()
-    bar = 0.06 / h_in
+    bar = 0.07 / h_in
     right = 1 - 0.45 / w_in  # room for the north arrow
     left = right - fraction
     y = top - bar - 0.04 / h_in
