@@ -50,6 +50,7 @@ def test_contents_page_numbers_point_at_the_headings(
     assert len(entries) == 1 + len(assessment.sections) + 1 + 2
     for heading, page in entries:
         assert heading in pages[page - 1], (heading, page)
+    assert entries[-1][1] == len(pages)  # the sources and licences close the document
     # each top-level section starts a page: its heading comes first after the header
     for number, section in enumerate(assessment.sections, 1):
         page = dict(entries)[f"{number} {section.title}"]

@@ -15,15 +15,16 @@ from matplotlib.ticker import FuncFormatter
 
 from diogel.i18n import Translator
 
-#: Okabe & Ito (2008), distinguishable with every common colour-vision deficiency.
+#: Okabe & Ito (2008), distinguishable with every common colour-vision deficiency, in the
+#: order lines use them: the first five have at least 3:1 contrast with white (WCAG 1.4.11).
 OKABE_ITO: Final = (
     "#0072B2",  # blue
     "#D55E00",  # vermillion
     "#009E73",  # bluish green
-    "#E69F00",  # orange
     "#CC79A7",  # reddish purple
-    "#56B4E9",  # sky blue
     "#000000",  # black
+    "#E69F00",  # orange
+    "#56B4E9",  # sky blue
     "#F0E442",  # yellow (fills only: too light for lines on white)
 )
 #: Text, axes and reference lines: dark greys that pass WCAG contrast on white.
