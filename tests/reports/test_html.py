@@ -214,3 +214,13 @@ def _long_section(a: Assessment) -> Section:
 def test_print_stylesheet_is_inline(english_html: str) -> None:
     assert "@media print" in english_html
     assert "@page" not in english_html  # the paged stylesheet is only for the PDF
+
+
+def test_lines_in_the_other_language_are_marked(english: Assessment, welsh: Assessment) -> None:
+    # attribution lines known to the catalogues (here, two of the reports' own words)
+    lines = ["Sources and licences", "Ffynonellau a thrwyddedau"]
+    document = render_html(Assessment(**{**english.__dict__, "attribution": lines}))
+    assert '<li lang="cy">Ffynonellau a thrwyddedau</li>' in document
+    assert "<li>Sources and licences</li>" in document
+    document = render_html(Assessment(**{**welsh.__dict__, "attribution": lines}))
+    assert '<li lang="en">Sources and licences</li>' in document

@@ -134,7 +134,9 @@ def render_html(
         if any(s.id == "summary" for s in assessment.sections)
         else [s.text for s in assessment.summary],
         sections=sections,
-        attribution=assessment.attribution,
+        attribution=[
+            (line, _other_language(line, assessment.lang)) for line in assessment.attribution
+        ],
         css=Markup(_stylesheet("report.css")),
         page_css=Markup(_page_css(t)) if paged else None,
         document_title=f"{assessment.title}: {assessment.area_name}, {assessment.period_label}",
@@ -147,6 +149,24 @@ def _all_figures(section: SectionBlock) -> Iterator[FigureBlock]:
     yield from section.figures
     for sub in section.subsections:
         yield from _all_figures(sub)
+
+
+def _other_language(text: str, lang: str) -> str | None:
+    """The language of ``text`` if it is known to be the other one (for ``lang=""``).
+
+    The licence lines are given in both languages, so screen readers must be told which
+    is which (WCAG 3.1.2). A line that is a Welsh translation in the catalogues is Welsh;
+    a line that is one of their English messages is English.
+
+    >>> _other_language("Contains OS data © Crown copyright and database right.", "en") is None
+    True
+    """
+    welsh = i18n.catalogue_messages("cy")
+    if lang == "en" and text in set(welsh.values()) and text not in welsh:
+        return "cy"
+    if lang == "cy" and text in welsh and text not in set(welsh.values()):
+        return "en"
+    return None
 
 
 def _words(t: Translator) -> dict[str, str]:
