@@ -226,6 +226,28 @@ CY = {
     "gyfrifol am y gostyngiad hwn.",
     "{subject} fell {pct} ({before} to {after}); this fall could be chance.": "Gostyngodd {subject} {pct} (o {before} i {after}); gallai'r gostyngiad hwn fod yn "
     "ganlyniad i siawns.",
+    "Density": "Dwysedd",
+    "Incidents in the cell": "Digwyddiadau yn y gell",
+    "Density (incidents per km²)": "Dwysedd (digwyddiadau fesul km²)",
+    "Incidents per km²": "Digwyddiadau fesul km²",
+    "Map of the density of incidents (quartic kernel, radius {radius} m) on 250 m cells; "
+    "darker cells have more incidents nearby. The table lists the ten densest cells.": "Map o ddwysedd y digwyddiadau (cnewyllyn cwartig, radiws {radius} m) ar gelloedd "
+    "250 m; mae mwy o ddigwyddiadau gerllaw i'r celloedd tywyllach. Mae'r tabl yn rhestru'r "
+    "deg cell ddwysaf.",
+    "Hot spots over time compares each 250 m cell's Gi* in every quarter of the comparison "
+    "period and this period (emerging hot spot analysis with a Mann-Kendall trend test); the "
+    "table counts the cells in each class.": "Mae mannau problemus dros amser yn cymharu Gi* pob cell 250 m ym mhob chwarter o'r "
+    "cyfnod cymharu a'r cyfnod hwn (dadansoddiad o fannau problemus sy'n dod i'r amlwg, "
+    "gyda phrawf tuedd Mann-Kendall); mae'r tabl yn cyfrif y celloedd ym mhob dosbarth.",
+    "Persistent: hot in nearly every quarter": "Parhaus: problemus ym mron pob chwarter",
+    "Emerging: hot in the latest quarters, or rising": "Yn dod i'r amlwg: problemus yn y chwarteri diweddaraf, neu'n cynyddu",
+    "New: hot in the latest quarter only": "Newydd: problemus yn y chwarter diweddaraf yn unig",
+    "Intermittent: hot now, and on and off before": "Ysbeidiol: problemus nawr, ac o bryd i'w gilydd cyn hynny",
+    "Diminishing: long hot, now cooling": "Yn lleihau: problemus ers tro, ond yn tawelu",
+    "Sporadic: hot at times, not now": "Achlysurol: problemus weithiau, ond nid nawr",
+    "Serious violence hot spots over time": "Mannau problemus trais difrifol dros amser",
+    "Class": "Dosbarth",
+    "Cells": "Celloedd",
     # outcome groups (words.OUTCOME_GROUP_ORDER)
     "Charged or summonsed": "Cyhuddwyd neu wyswyd",
     "Dealt with out of court": "Ymdriniwyd â'r achos y tu allan i'r llys",

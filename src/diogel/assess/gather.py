@@ -57,7 +57,7 @@ def gather(
     )  # fmt: skip
     incidents = area_incidents(store, area, period.start, period.end, columns=columns)
     previous = area_incidents(
-        store, area, comparison.start, comparison.end, columns=("category", "x", "y")
+        store, area, comparison.start, comparison.end, columns=("month", "category", "x", "y")
     )
     lsoas = geography.lsoas
     if area.kind == "council":

@@ -11,26 +11,24 @@ import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
 from diogel.analysis.hotspots import HotspotResult, hotspot_gistar
+from diogel.analysis.hotspots_kde import hotspot_kde
+from diogel.analysis.hotspots_time import hotspot_change, hotspot_classify
 from diogel.assess.areas import BUILT_IN, area_incidents, boundary_of
 from diogel.errors import InputError
 from diogel.geography import Area, Geography
 from diogel.periods import Period
 from diogel.storage import Store
 
-METHODS = ("gistar", "kde")
+METHODS = ("gistar", "kde", "change", "classify")
 #: Cell properties written to GeoJSON and CSV for each method.
 PROPERTIES = {
-    "gistar": (
-        "cell_id",
-        "count",
-        "z_score",
-        "p_value",
-        "p_value_adjusted",
-        "p_value_holm",
-        "class",
-    ),
-    "kde": ("cell_id", "count", "density"),
-}
+    "gistar": ("cell_id", "count", "z_score", "p_value", "p_value_adjusted", "p_value_holm", "class"),
+    "kde": ("cell_id", "count", "kde"),
+    "change": ("cell_id", "count_before", "count_after", "change", "expected_after", "p_value",
+               "p_value_adjusted", "p_value_holm", "class"),
+    "classify": ("cell_id", "count", "hot_slices", "cold_slices", "hot_last", "trend", "trend_p",
+                 "class"),
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -110,17 +108,57 @@ def area_hotspots(
     category: str | None = None,
     cell_size: float | None = None,
     bandwidth: float | None = None,
+    comparison: Period | None = None,
+    time_slice: str = "quarter",
     quiet: bool = False,
 ) -> AreaHotspots:
-    """Hotspots of the area's located incidents in the period, on a grid clipped to it."""
+    """Hotspots of the area's located incidents in the period, on a grid clipped to it.
+
+    ``method`` is ``"gistar"`` (Getis-Ord Gi*), ``"kde"`` (kernel density), ``"change"``
+    (cell-by-cell change from ``comparison``, by default the same months a year earlier,
+    with an exact test) or ``"classify"`` (emerging, persistent... hot spots from Gi* in
+    each ``time_slice``, "month" or "quarter", with a Mann-Kendall trend).
+    """
     if method not in METHODS:
         raise InputError(
             f"method '{method}' is not a hotspot method", hint=f"choose one of {', '.join(METHODS)}"
         )
     boundary = area_boundary(store, area, geography)
+    located, total = _located(store, area, period, boundary, category)
+    options = {"cell_size": cell_size, "boundary": boundary, "quiet": quiet}
+    if method == "gistar":
+        result = hotspot_gistar(located[["x", "y"]], bandwidth=bandwidth, **options)
+    elif method == "kde":
+        result = hotspot_kde(located[["x", "y"]], bandwidth=bandwidth, **options)
+    elif method == "change":
+        before_period = comparison or _year_earlier(period)
+        before, _ = _located(store, area, before_period, boundary, category)
+        result = hotspot_change(
+            before[["x", "y"]], located[["x", "y"]], bandwidth=bandwidth,
+            period_lengths=(before_period.months, period.months), **options,
+        )  # fmt: skip
+    else:
+        if time_slice not in {"month", "quarter"}:
+            raise InputError(
+                f"time slice '{time_slice}' is not known", hint="choose month or quarter"
+            )
+        months = pd.PeriodIndex(pd.to_datetime(located["month"]), freq="M")
+        slices = months.asfreq("Q").astype(str) if time_slice == "quarter" else months.astype(str)
+        result = hotspot_classify(
+            located.assign(slice=np.asarray(slices)), time_slice="slice", bandwidth=bandwidth,
+            **options,
+        )  # fmt: skip
+    return AreaHotspots(area, period, category, total, int(total - len(located)), result)
+
+
+def _located(
+    store: Store, area: Area, period: Period, boundary: BaseGeometry, category: str | None
+) -> tuple[pd.DataFrame, int]:
+    """The period's incidents with a location, and how many there were in all."""
     frame = area_incidents(
-        store, area, period.start, period.end, columns=("category", "x", "y"), polygon=boundary
-    )
+        store, area, period.start, period.end, columns=("month", "category", "x", "y"),
+        polygon=boundary,
+    )  # fmt: skip
     if category is not None:
         frame = frame[frame["category"] == category]
     located = frame.dropna(subset=["x", "y"])
@@ -130,16 +168,10 @@ def area_hotspots(
             + (f" in '{category}'" if category else ""),
             hint="check the period and category, and that data for it is loaded",
         )
-    if method == "gistar":
-        result = hotspot_gistar(
-            located[["x", "y"]], cell_size=cell_size, bandwidth=bandwidth, boundary=boundary,
-            quiet=quiet,
-        )  # fmt: skip
-    else:
-        from diogel.analysis.hotspots_density import hotspot_kde  # type: ignore[attr-defined]
+    return located.reset_index(drop=True), len(frame)
 
-        result = hotspot_kde(
-            located[["x", "y"]], cell_size=cell_size, bandwidth=bandwidth, boundary=boundary,
-            quiet=quiet,
-        )  # fmt: skip
-    return AreaHotspots(area, period, category, len(frame), int(len(frame) - len(located)), result)
+
+def _year_earlier(period: Period) -> Period:
+    start = (pd.Period(period.start, "M") - 12).to_timestamp().date()
+    end = (pd.Period(period.end, "M") - 12).to_timestamp().date()
+    return Period(start, end)

@@ -9,8 +9,17 @@ from shapely.geometry.base import BaseGeometry
 from diogel.analysis.alerts import control_chart_alerts, incomplete_months
 from diogel.analysis.concentration import repeat_locations
 from diogel.analysis.harm import harm_totals
+from diogel.analysis.hotspots_time import hotspot_classify
 from diogel.analysis.rates import by_deprivation_decile, funnel_compare
-from diogel.assess.figures import compare, gistar_map, repeat_table, trend_figure
+from diogel.assess.figures import (
+    MAP_CELL_SIZE,
+    MIN_MAP_POINTS,
+    compare,
+    density_map,
+    gistar_map,
+    repeat_table,
+    trend_figure,
+)
 from diogel.assess.gather import AreaData, monthly, period_total
 from diogel.assess.model import Figure, Section, Statement, Table
 from diogel.assess.words import (
@@ -308,6 +317,9 @@ def category_section(
     map_fig, _ = gistar_map(f"cat{index}-map", t("Hot spots"), frame, boundary, t)
     if map_fig is not None:
         figures.append(map_fig)
+    density = density_map(f"cat{index}-density", t("Density"), frame, boundary, t)
+    if density is not None:
+        figures.append(density)
     outcomes = outcome_table(frame, t, f"cat{index}-outcomes")
     if outcomes is not None:
         tables.append(outcomes)
@@ -355,29 +367,19 @@ def violence_section(
         )
     ]
     figures = [trend_figure("violence-trend", t("Serious violence per month"), series, t)]
-    map_now, now = gistar_map("violence-map", t("Serious violence hot spots"), frame, boundary, t)
+    map_now, _ = gistar_map("violence-map", t("Serious violence hot spots"), frame, boundary, t)
     if map_now is not None:
         figures.append(map_now)
-    _, before = gistar_map("violence-before", "", previous, boundary, t)
-    if now is not None and before is not None:
-        hot_now = set(now.cells.loc[now.cells["class"] == "hot", "cell_id"])
-        hot_before = set(before.cells.loc[before.cells["class"] == "hot", "cell_id"])
-        persistent, new, gone = (
-            len(hot_now & hot_before),
-            len(hot_now - hot_before),
-            len(hot_before - hot_now),
-        )
+    trend_table = hotspot_trends(frame, previous, boundary, t)
+    if trend_table is not None:
         paragraphs.append(
             t(
-                "Of the {now} hot-spot cells in this period, {persistent} were also hot in the "
-                "comparison period (persistent) and {new} are new; {gone} cells that were hot "
-                "then are not now.",
-                now=t.format_int(len(hot_now)),
-                persistent=t.format_int(persistent),
-                new=t.format_int(new),
-                gone=t.format_int(gone),
+                "Hot spots over time compares each 250 m cell's Gi* in every quarter of the "
+                "comparison period and this period (emerging hot spot analysis with a "
+                "Mann-Kendall trend test); the table counts the cells in each class."
             )
         )
+        tables.append(trend_table)
     top = frame.groupby("lsoa_code").size().sort_values(ascending=False).head(10)
     lsoa_names = data.lsoas.set_index("code")["name_en"]
     tables.append(
@@ -396,6 +398,49 @@ def violence_section(
     return (
         Section("violence", t("Serious violence"), paragraphs, statements, figures, tables),
         statement,
+    )
+
+
+HOTSPOT_CLASSES = ("persistent", "emerging", "new", "intermittent", "diminishing", "sporadic")
+
+
+def hotspot_trends(
+    frame: pd.DataFrame,
+    previous: pd.DataFrame,
+    boundary: BaseGeometry,
+    t: Translator,
+) -> Table | None:
+    """Emerging, persistent... hot-spot cells over the quarters of both periods."""
+    both = pd.concat([previous.assign(when=0), frame.assign(when=1)], ignore_index=True)
+    both = both.dropna(subset=["x", "y"])
+    if "month" not in frame or len(both) < 2 * MIN_MAP_POINTS:
+        return None
+    stamps = pd.to_datetime(both["month"], errors="coerce")
+    both = both.assign(slice=pd.PeriodIndex(stamps, freq="Q").astype(str))
+    if both["slice"].nunique() < 3:
+        return None
+    result = hotspot_classify(
+        both[["x", "y", "slice"]], time_slice="slice", cell_size=MAP_CELL_SIZE,
+        boundary=boundary, quiet=True,
+    )  # fmt: skip
+    counts = result.cells["class"].astype(str).value_counts()
+    words = {
+        "persistent": t("Persistent: hot in nearly every quarter"),
+        "emerging": t("Emerging: hot in the latest quarters, or rising"),
+        "new": t("New: hot in the latest quarter only"),
+        "intermittent": t("Intermittent: hot now, and on and off before"),
+        "diminishing": t("Diminishing: long hot, now cooling"),
+        "sporadic": t("Sporadic: hot at times, not now"),
+    }
+    return Table(
+        "violence-hotspot-trends",
+        t("Serious violence hot spots over time"),
+        pd.DataFrame(
+            {
+                t("Class"): [words[c] for c in HOTSPOT_CLASSES],
+                t("Cells"): [int(counts.get(c, 0)) for c in HOTSPOT_CLASSES],
+            }
+        ),
     )
 
 

@@ -63,7 +63,14 @@ def trends(
 @click.option("--area", required=True, help="Council code or name (English or Welsh), or force.")
 @click.option("--from", "start", required=True, help="First month, YYYY-MM.")
 @click.option("--to", "end", required=True, help="Last month, YYYY-MM.")
-@click.option("--method", type=click.Choice(["gistar", "kde"]), default="gistar", show_default=True)
+@click.option(
+    "--method", type=click.Choice(["gistar", "kde", "change", "classify"]), default="gistar",
+    show_default=True,
+    help="gistar: hot and cold spots; kde: density; change: cell-by-cell change from a year "
+    "earlier; classify: emerging, persistent... hot spots over time.",
+)  # fmt: skip
+@click.option("--time-slice", type=click.Choice(["month", "quarter"]), default="quarter",
+              show_default=True, help="Time slices for --method classify.")  # fmt: skip
 @click.option("--category", help="Only this police.uk category, e.g. 'Burglary'.")
 @click.option("--cell-size", type=float, help="Cell side in metres (chosen for you if omitted).")
 @click.option("--bandwidth", type=float, help="Neighbourhood or kernel bandwidth in metres.")
@@ -76,8 +83,9 @@ def trends(
 def hotspots(
     state: State, area: str, start: str, end: str, method: str, category: str | None,
     cell_size: float | None, bandwidth: float | None, fmt: str, out: str | None,
+    time_slice: str,
 ) -> None:  # fmt: skip
-    """Hot and cold spots (Getis-Ord Gi*) or kernel density for an area and period."""
+    """Hot and cold spots (Getis-Ord Gi*), density, change or emerging hot spots."""
     from diogel.assess.areas import find_area
     from diogel.assess.hotspots import area_hotspots
     from diogel.geography import Geography
@@ -87,7 +95,7 @@ def hotspots(
     found = area_hotspots(
         state.store, find_area(state.store, geo, area), Period.parse(start, end), geography=geo,
         method=method, category=category, cell_size=cell_size, bandwidth=bandwidth,
-        quiet=True,
+        time_slice=time_slice, quiet=True,
     )  # fmt: skip
     if fmt == "csv":
         text = found.table().to_csv(index=False)
