@@ -91,6 +91,8 @@ def test_text_has_the_totals_titles_and_licence(
     licence = "Open Government Licence v3.0" if lang == "en" else "Drwydded Llywodraeth Agored"
     assert licence in text
     assert ("Data for this chart, page" if lang == "en" else "Data'r siart hwn, tudalen") in text
+    # the annex gives monthly series as years by months
+    assert ("Year Jan Feb Mar" if lang == "en" else "Blwyddyn Ion Chw Maw") in text
 
 
 @pytest.mark.parametrize("lang", ["en", "cy"])
@@ -120,6 +122,9 @@ def test_pdf_is_tagged_with_title_language_and_figure_alternatives(
                     walk(kid)
 
     walk(root["/StructTreeRoot"])
+    outline = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert outline[0] == assessment.title  # bookmarks: the title, then every heading
+    assert [o for o in reader.outline if isinstance(o, list)]
     alts = [f.alt for s in assessment.sections for f in _figures(s)]
     assert len(figures) == len(alts)
     for alt in alts:  # each figure's alternative is its title and its alt text

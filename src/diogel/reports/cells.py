@@ -147,6 +147,60 @@ def limits_label(lower: str, upper: str, t: Translator) -> str:
     return " ".join(shared) if shared else str(upper)
 
 
+def month_grids(figure: Figure, t: Translator) -> list[tuple[str, pd.DataFrame]] | None:
+    """A monthly line chart's data as year-by-month tables, one a series; else None.
+
+    Years down, months across, as monthly statistics are usually published: five years
+    of one series are 5 rows of 12 instead of 60 rows, which keeps a printed annex short.
+    Cells are already text in the document's language.
+
+    >>> from diogel.assess.model import Figure
+    >>> from diogel.i18n import translator
+    >>> data = pd.DataFrame({"x": ["2023-11", "2023-12", "2024-01"], "Crimes": [5, 1200, 7]})
+    >>> [(name, grid.iloc[:, [0, 1, 12]].values.tolist())
+    ...  for name, grid in month_grids(Figure("f", "line", "T", "A", data), translator("en"))]
+    [('Crimes', [['2023', '–', '1,200'], ['2024', '7', '–']])]
+    """
+    if figure.kind != "line":
+        return None
+    x = figure.spec.get("x", "x")
+    if x not in figure.data:
+        return None
+    months = parse_months(figure.data[x], t)
+    if months is None:
+        return None
+    grids = []
+    for name in [c for c in figure.data.columns if c != x]:
+        values = pd.to_numeric(figure.data[name], errors="coerce").to_numpy(dtype=float)
+        if len(months) != len(set(months)):
+            return None
+        digits = decimals(values)
+        table = pd.DataFrame({"year": months.year, "month": months.month, "value": values})
+        wide = table.pivot(index="year", columns="month", values="value")
+        wide = wide.reindex(columns=range(1, 13))
+        text = wide.apply(
+            lambda col, d=digits: col.map(
+                lambda v, d=d: (
+                    MISSING
+                    if not np.isfinite(v)
+                    else t.format_int(v)
+                    if d == 0
+                    else t.format_number(v, d)
+                )
+            )
+        )
+        text.columns = [_short_month(m, t) for m in range(1, 13)]
+        text.insert(0, t("Year"), [str(y) for y in wide.index])
+        grids.append((str(name), text.reset_index(drop=True)))
+    return grids
+
+
+def _short_month(month: int, t: Translator) -> str:
+    from babel.dates import format_date
+
+    return format_date(dt.date(2000, month, 1), "LLL", locale=t.lang)
+
+
 @dataclass(frozen=True)
 class Column:
     """A column ready to print: its heading, its cells as text, and whether it is numeric."""

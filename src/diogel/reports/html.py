@@ -19,7 +19,7 @@ from markupsafe import Markup
 from diogel import i18n
 from diogel.assess.model import Assessment, Figure, Section
 from diogel.i18n import Translator
-from diogel.reports.cells import Column, figure_frame, format_frame
+from diogel.reports.cells import Column, figure_frame, format_frame, month_grids
 from diogel.reports.charts import chart_svg
 from diogel.reports.maps import map_svg
 
@@ -52,6 +52,8 @@ class FigureBlock:
     is_map: bool
     data: TableBlock
     data_label: str
+    #: The tables the printed annex shows (the data table, or year-by-month grids).
+    annex: list[TableBlock] = field(default_factory=list)
 
 
 @dataclass
@@ -259,6 +261,19 @@ def _figure(
         t("Data for figure {n}: {title}", n=n, title=figure.title),
         None,
     )
+    annex = [data]
+    grids = month_grids(figure, t) if paged else None
+    if grids:
+        annex = [
+            _table(
+                grid,
+                t,
+                f"{data.anchor}-{i}",
+                t("Data for figure {n}: {title} ({series})", n=n, title=figure.title, series=name),
+                None,
+            )
+            for i, (name, grid) in enumerate(grids, 1)
+        ]
     return FigureBlock(
         anchor=_anchor("figure", figure.id),
         caption=t("Figure {n}: {title}", n=n, title=figure.title),
@@ -267,6 +282,7 @@ def _figure(
         is_map=is_map,
         data=data,
         data_label=t("Data for this map") if is_map else t("Data for this chart"),
+        annex=annex,
     )
 
 
