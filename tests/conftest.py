@@ -25,12 +25,37 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
+@pytest.fixture(params=["duckdb", "postgres"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database: a DuckDB file, and a PostgreSQL schema of its own."""
+    if request.param == "duckdb":
+        yield str(tmp_path / "test.duckdb")
+        return
+    yield from _postgres_schema(request)
+
+
+def _postgres_schema(request: pytest.FixtureRequest) -> Iterator[str]:
+    import uuid
+
+    base = request.getfixturevalue("postgres_url")
+    psycopg = pytest.importorskip("psycopg")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    joiner = "&" if "?" in base else "?"
+    try:
+        yield f"{base}{joiner}options=-csearch_path%3D{schema}"
+    finally:
+        with psycopg.connect(base, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[object]:
-    """A fresh embedded store in a temporary file."""
+def store(store_url: str) -> Iterator[object]:
+    """A fresh store on each backend (DuckDB and PostgreSQL)."""
     from diogel.storage import open_store
 
-    s = open_store(str(tmp_path / "test.duckdb"))
+    s = open_store(store_url)
     yield s
     s.close()
 

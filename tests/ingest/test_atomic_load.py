@@ -37,23 +37,21 @@ CHILD = textwrap.dedent(
 )
 
 
-def _snapshot(db: Path) -> tuple[int, int, int]:
-    store = open_store(str(db))
+def _snapshot(db: str) -> tuple[int, int, int]:
+    store = open_store(db)
     try:
-        con = store.con  # type: ignore[attr-defined]
-        return (
-            con.execute("SELECT COUNT(*) FROM incidents").fetchone()[0],
-            con.execute("SELECT COUNT(*) FROM load_files").fetchone()[0],
-            con.execute("SELECT COUNT(*) FROM snapshots").fetchone()[0],
+        return tuple(  # type: ignore[return-value]
+            store.query_rows(f"SELECT COUNT(*) FROM {table}")[0][0]
+            for table in ("incidents", "load_files", "snapshots")
         )
     finally:
         store.close()
 
 
-def test_sigkill_mid_load_leaves_store_unchanged(tmp_path: Path) -> None:
-    db = tmp_path / "kill.duckdb"
+def test_sigkill_mid_load_leaves_store_unchanged(store_url: str) -> None:
+    db = store_url
     first = sorted((POLICE_UK / "street" / "gwent").glob("2018-*.csv"))
-    store = open_store(str(db))
+    store = open_store(db)
     load_police_uk(store, first)
     store.close()
     before = _snapshot(db)
@@ -61,7 +59,7 @@ def test_sigkill_mid_load_leaves_store_unchanged(tmp_path: Path) -> None:
 
     rest = sorted((POLICE_UK / "street").rglob("*.csv"))
     with subprocess.Popen(
-        [sys.executable, "-c", CHILD, str(db), *map(str, rest)],
+        [sys.executable, "-c", CHILD, db, *map(str, rest)],
         stdout=subprocess.PIPE,
         text=True,
     ) as proc:
@@ -86,5 +84,5 @@ def test_a_bad_file_in_a_folder_writes_nothing(tmp_path: Path, store) -> None:
     (folder / "2024-04-gwent-street.csv").write_bytes(good[: len(good) // 2])  # cut off
     with pytest.raises(InputError, match="looks cut off"):
         load_police_uk(store, [folder])
-    assert store.con.execute("SELECT COUNT(*) FROM incidents").fetchone()[0] == 0
+    assert store.query_rows("SELECT COUNT(*) FROM incidents")[0][0] == 0
     assert store.files().empty

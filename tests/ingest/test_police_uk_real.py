@@ -81,10 +81,10 @@ def test_reloading_changes_nothing_and_a_newer_download_updates_outcomes(store) 
     new = [POLICE_UK / "street" / "gwent" / p.name for p in old]
     load_police_uk(store, old)
     before = store.files()
-    count = store.con.execute("SELECT COUNT(*) FROM incidents").fetchone()[0]
+    count = store.query_rows("SELECT COUNT(*) FROM incidents")[0][0]
     again = load_police_uk(store, old)
     assert all(f.skipped for f in again.files)
-    assert store.con.execute("SELECT COUNT(*) FROM incidents").fetchone()[0] == count
+    assert store.query_rows("SELECT COUNT(*) FROM incidents")[0][0] == count
     assert len(store.files()) == len(before)
 
     def outcomes_of(paths: list[Path]) -> dict[str, str]:
@@ -101,13 +101,11 @@ def test_reloading_changes_nothing_and_a_newer_download_updates_outcomes(store) 
     assert len(changed) > 1000  # the newer download moved many outcomes on
 
     load_police_uk(store, new)
-    stored = dict(
-        store.con.execute("SELECT crime_id, outcome FROM incidents WHERE crime_id <> ''").fetchall()
-    )
+    stored = dict(store.query_rows("SELECT crime_id, outcome FROM incidents WHERE crime_id <> ''"))
     assert stored == new_outcomes
     # the replaced snapshots are gone: one row per published row, no duplicates
     published = sum(data_rows(p) for p in new)
-    assert store.con.execute("SELECT COUNT(*) FROM incidents").fetchone()[0] == published
+    assert store.query_rows("SELECT COUNT(*) FROM incidents")[0][0] == published
 
 
 def test_outcomes_files_update_last_outcome_from_the_latest_month(store) -> None:
@@ -125,9 +123,9 @@ def test_outcomes_files_update_last_outcome_from_the_latest_month(store) -> None
                 key = r["Crime ID"]
                 if key and (key not in latest or r["Month"] >= latest[key][0]):
                     latest[key] = (r["Month"], r["Outcome type"])
-    rows = store.con.execute(
+    rows = store.query_rows(
         "SELECT crime_id, outcome, outcome_month FROM incidents WHERE crime_id <> ''"
-    ).fetchall()
+    )
     checked = 0
     for crime_id, outcome, month in rows:
         if crime_id in latest:

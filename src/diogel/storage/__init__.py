@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from diogel.errors import ConfigError
 from diogel.storage.base import AreaFilter, FileLoad, Store
 
 
@@ -25,10 +24,9 @@ def open_store(url: str, *, read_only: bool = False) -> Store:
     >>> store.close()
     """
     if url.startswith(("postgresql://", "postgres://")):
-        raise ConfigError(
-            "the PostgreSQL server mode is not available in this version of Diogel",
-            hint="use a DuckDB file path with --db for now",
-        )
+        from diogel.storage.postgres_backend import PostgresStore
+
+        return PostgresStore(url)
     from diogel.storage.duckdb_backend import DuckDBStore
 
     path = url.removeprefix("duckdb://")
