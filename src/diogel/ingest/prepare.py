@@ -23,7 +23,7 @@ from diogel.ingest.sources import SourceFile, sha256_of
 #: Bytes of CSV handed to a worker at a time.
 GROUP_BYTES = 24 << 20
 #: Below this many bytes in a load, starting worker processes costs more than it saves.
-PROCESS_THRESHOLD = 64 << 20
+PROCESS_THRESHOLD = 256 << 20
 
 
 @dataclass
