@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -65,8 +66,10 @@ def _council(lsoa: np.ndarray, geography: Geography) -> np.ndarray:
     present = _present(lsoa)
     council = np.full(len(lsoa), None, dtype=object)
     if present.any():
-        uniques, inverse = np.unique(lsoa[present].astype(str), return_inverse=True)
-        council[present] = np.asarray(geography.council_of_lsoa(uniques), dtype=object)[inverse]
+        codes, uniques = pd.factorize(lsoa[present])
+        council[present] = np.asarray(
+            geography.council_of_lsoa(np.asarray(uniques, dtype=object)), dtype=object
+        )[codes]
     return council
 
 
@@ -76,11 +79,19 @@ def _project_distinct(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.
     police.uk snaps crimes to a limited set of anonymised map points, so there are far
     fewer distinct points than rows.
     """
-    key = lon.astype(np.complex128)
-    key.imag = lat
-    uniques, inverse = np.unique(key, return_inverse=True)
-    ux, uy = to_bng(uniques.real, uniques.imag)
-    return np.asarray(ux)[inverse], np.asarray(uy)[inverse]
+    # police.uk gives six decimal places: integer micro-degrees identify a point exactly.
+    finite = np.isfinite(lon) & np.isfinite(lat)
+    key = np.where(finite, np.round(lon * 1e6) * 1e9 + np.round(lat * 1e6), np.nan)
+    codes, uniques = pd.factorize(key, use_na_sentinel=True)
+    first = np.zeros(len(uniques), dtype=np.int64)
+    seen = codes >= 0
+    first[codes[seen][::-1]] = np.flatnonzero(seen)[::-1]
+    ux, uy = to_bng(lon[first], lat[first])
+    x = np.full(len(lon), np.nan)
+    y = np.full(len(lon), np.nan)
+    x[seen] = np.asarray(ux)[codes[seen]]
+    y[seen] = np.asarray(uy)[codes[seen]]
+    return x, y
 
 
 def _present(values: np.ndarray) -> np.ndarray:

@@ -250,15 +250,24 @@ def _coordinates(
 
 def _to_float(text: pa.ChunkedArray) -> np.ndarray:
     """Parse decimal strings; anything unparseable (or empty) becomes NaN."""
-    ok = pc.match_substring_regex(text, r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
-    cleaned = pc.if_else(ok, text, pa.scalar(None, pa.string()))
-    values = pc.cast(cleaned, pa.float64())
-    return np.asarray(values.to_numpy(zero_copy_only=False), dtype=float).copy()
+    blank = pc.equal(text, "")
+    try:  # a clean published file: every value a number or empty
+        values = pc.cast(pc.if_else(blank, pa.scalar(None, pa.string()), text), pa.float64())
+    except pa.ArrowInvalid:  # some value is not a number: keep the ones that are
+        ok = pc.match_substring_regex(text, r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+        values = pc.cast(pc.if_else(ok, text, pa.scalar(None, pa.string())), pa.float64())
+    out = np.asarray(values.to_numpy(zero_copy_only=False), dtype=float).copy()
+    out[~np.isfinite(out)] = np.nan  # "inf" and "nan" are not coordinates
+    return out
 
 
 def _month_problem(month_text: pa.ChunkedArray) -> Problem:
-    valid = pc.match_substring_regex(month_text, r"^\d{4}-(0[1-9]|1[0-2])$")
-    bad = ~valid.to_numpy(zero_copy_only=False).astype(bool)
+    # A file holds a handful of distinct months: check those, then look rows up.
+    distinct = pc.unique(month_text)
+    good = pa.array(
+        [m for m in distinct.to_pylist() if m is not None and _MONTH.match(m)], pa.string()
+    )
+    bad = ~pc.is_in(month_text, value_set=good).to_numpy(zero_copy_only=False).astype(bool)
     return bad, lambda i: f"month '{month_text[i].as_py()}' is not a valid month (expected YYYY-MM)"
 
 

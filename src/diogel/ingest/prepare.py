@@ -56,8 +56,14 @@ class PreparedGroup:
         return self.files
 
 
-def prepare_group(sources: Sequence[SourceFile], geography: Geography | None) -> PreparedGroup:
-    """Read every file of a group, then place all their rows in one pass per kind."""
+def prepare_group(
+    sources: Sequence[SourceFile], geography: Geography | None, compact: bool = False
+) -> PreparedGroup:
+    """Read every file of a group, then place all their rows in one pass per kind.
+
+    ``compact`` copies each kind's rows into one contiguous buffer, which makes the trip
+    to another process cheap (and is wasted work within one process).
+    """
     geo = geography or Geography.bundled()
     files = []
     for source in sources:
@@ -77,7 +83,7 @@ def prepare_group(sources: Sequence[SourceFile], geography: Geography | None) ->
             )
         elif kind == STOP_SEARCH:
             placed = locate(placed, geo, with_lsoa=False).drop_columns(["lsoa_method"])
-        tables[kind] = placed.combine_chunks()
+        tables[kind] = placed.combine_chunks() if compact else placed
         for p in chosen:
             p.accepted_rows = p.rows.num_rows
             p.rows = p.rows.schema.empty_table()
@@ -124,7 +130,8 @@ def prepared_in_order(
     """Prepare groups on the executor, ``ahead`` at a time, yielding files in order."""
     pending: list[Future[PreparedGroup]] = []
     for group in work:
-        pending.append(executor.submit(prepare_group, group, geography))
+        compact = not isinstance(executor, ThreadPoolExecutor)
+        pending.append(executor.submit(prepare_group, group, geography, compact))
         if len(pending) > ahead:
             yield from pending.pop(0).result().unpack()
     for future in pending:

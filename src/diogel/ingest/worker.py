@@ -97,11 +97,11 @@ def main() -> None:
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     while True:
         try:
-            sources, geography = _receive(stdin)
+            sources, geography, compact = _receive(stdin)
         except EOFError:
             return
         try:
-            _send(stdout, ("ok", prepare_group(sources, geography)))
+            _send(stdout, ("ok", prepare_group(sources, geography, compact)))
         except DiogelError as exc:
             _send(stdout, ("error", exc))
         except Exception as exc:  # reported to the parent, which stops the load
