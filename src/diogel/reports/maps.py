@@ -214,9 +214,12 @@ def _graded(
         path = _path(np.concatenate(outlines))
         if path is not None:
             ax.add_patch(PathPatch(path, facecolor="none", edgecolor="white", linewidth=0.4))
-    if style == "density":
-        return [Patch(facecolor=c, edgecolor="none", label="") for c in palette]
     fmt = _range_formatter(t, edges)
+    if style == "density":  # labelled by each class's upper bound, shown under the ramp
+        return [
+            Patch(facecolor=c, edgecolor="none", label=_rounded(e, t))
+            for c, e in zip(palette, edges, strict=True)
+        ]
     step = 1.0 if all(float(e).is_integer() for e in edges) else 0.0
     lows = [float(np.nanmin(values))] + [e + step for e in edges[:-1]] if edges else []
     return [
@@ -225,8 +228,22 @@ def _graded(
     ]
 
 
+def _rounded(value: float, t: Translator) -> str:
+    """A class boundary to two significant figures, in the document's language.
+
+    >>> from diogel.i18n import translator
+    >>> _rounded(1010049.3, translator("en")), _rounded(3.456, translator("en"))
+    ('1,000,000', '3.5')
+    """
+    if value == 0 or not np.isfinite(value):
+        return t.format_int(0)
+    digits = 1 - int(np.floor(np.log10(abs(value))))
+    rounded = round(value, digits)
+    return t.format_int(rounded) if digits <= 0 else t.format_number(rounded, digits)
+
+
 def _range_formatter(t: Translator, edges: list[float]) -> Any:
-    whole = all(float(e).is_integer() for e in edges)
+    whole = all(float(e).is_integer() for e in edges) or (edges and min(edges) >= 100)
     return t.format_int if whole else (lambda v: t.format_number(v, 1))
 
 
@@ -385,7 +402,11 @@ def _draw(figure: Figure, t: Translator, style: str) -> MplFigure:
 def _ramp(
     fig: MplFigure, handles: list[Any], t: Translator, top: float, height: float, title: Any
 ) -> None:
-    """A colour ramp legend: lower density on the left, higher on the right."""
+    """A colour ramp legend: lower density on the left, higher on the right.
+
+    With a legend title (the unit, e.g. incidents per km²) the class boundaries are
+    written under the ramp; without one, density is relative and only the ends are named.
+    """
     box_h = 0.16 / height
     y = top - box_h - (0.04 / height)
     if title:
@@ -394,19 +415,32 @@ def _ramp(
     lower = t("Lower density")
     fig.text(0.0, y + box_h / 2, lower, fontsize=8, color=INK, va="center")
     start = 0.02 + 0.0115 * len(lower)  # DejaVu Sans at 8 pt: about 0.077 in a character
+    longest = max((len(p.get_label()) for p in handles), default=0) if title else 0
+    # Room for the numbers (about 0.05 in a character at 6.5 pt), at most half an inch.
+    width = min(max(0.3, 0.05 * longest + 0.04), 0.5) / fig.get_size_inches()[0]
     for i, patch in enumerate(handles):
         fig.patches.append(
             Rectangle(
-                (start + i * 0.05, y),
-                0.05,
+                (start + i * width, y),
+                width,
                 box_h,
                 transform=fig.transFigure,
                 facecolor=patch.get_facecolor(),
                 edgecolor="none",
             )
         )
+        if title and i < len(handles) - 1:
+            fig.text(
+                start + (i + 1) * width,
+                y - 0.03 / height,
+                patch.get_label(),
+                fontsize=6.5,
+                color=INK,
+                ha="center",
+                va="top",
+            )
     fig.text(
-        start + len(handles) * 0.05 + 0.01,
+        start + len(handles) * width + 0.01,
         y + box_h / 2,
         t("Higher density"),
         fontsize=8,
