@@ -67,9 +67,7 @@ def _job(row: tuple[Any, ...]) -> JobRow:
 # -- users ------------------------------------------------------------------------------
 
 
-def add_user(
-    store: Store, username: str, password_hash: str, role: str, now: dt.datetime
-) -> int:
+def add_user(store: Store, username: str, password_hash: str, role: str, now: dt.datetime) -> int:
     """Store a new user; returns the user id. The caller checks the name is free."""
     user_id = store.next_id("web_user_seq")
     store.execute(
@@ -127,9 +125,7 @@ def add_session(
     )
 
 
-def session_user(
-    store: Store, session_hash: str, now: dt.datetime
-) -> tuple[UserRow, str] | None:
+def session_user(store: Store, session_hash: str, now: dt.datetime) -> tuple[UserRow, str] | None:
     """The enabled user of a live session and the session's CSRF token, or None."""
     rows = store.query_rows(
         f"SELECT {', '.join('u.' + c.strip() for c in _USER_COLUMNS.split(','))}, s.csrf_token "
@@ -153,9 +149,7 @@ def delete_expired_sessions(store: Store, now: dt.datetime) -> None:
 # -- API tokens -------------------------------------------------------------------------
 
 
-def add_token(
-    store: Store, token_hash: str, user_id: int, name: str, now: dt.datetime
-) -> int:
+def add_token(store: Store, token_hash: str, user_id: int, name: str, now: dt.datetime) -> int:
     """Store a new API token (by its digest); returns the token id."""
     token_id = store.next_id("web_token_seq")
     store.execute(
@@ -247,9 +241,7 @@ def jobs(store: Store, kind: str, limit: int = 50) -> list[JobRow]:
 
 def abandon_unfinished_jobs(store: Store, now: dt.datetime) -> int:
     """Mark jobs left queued or running by a stopped server as failed; returns how many."""
-    rows = store.query_rows(
-        "SELECT job_id FROM web_jobs WHERE status IN ('queued', 'running')"
-    )
+    rows = store.query_rows("SELECT job_id FROM web_jobs WHERE status IN ('queued', 'running')")
     store.execute(
         "UPDATE web_jobs SET status = 'failed', error = 'the server stopped before it finished', "
         "finished_at = ? WHERE status IN ('queued', 'running')",

@@ -1,0 +1,165 @@
+"""What the web app shares between requests: settings, the store behind a lock, caches."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final, TypeVar
+
+from diogel.config import Settings
+from diogel.errors import ConfigError
+from diogel.geography import Geography
+from diogel.storage import Store, open_store
+from diogel.storage import web as db
+from diogel.web.cache import ResultCache
+from diogel.web.ratelimit import LoginLimiter
+
+T = TypeVar("T")
+
+#: Seconds a read of the data version is trusted before it is read again (a load made
+#: by this server refreshes it at once).
+VERSION_TTL: Final = 2.0
+
+
+@dataclass(frozen=True)
+class WebOptions:
+    """The ``[web]`` table of the settings file.
+
+    Parameters
+    ----------
+    files_dir : Path
+        Where uploads and generated assessments are kept.
+    tile_url : str or None
+        A background map tile URL template (``https://.../{z}/{x}/{y}.png``); none by
+        default, so the map needs no internet.
+    tile_attribution : str
+        Credit shown for the tiles.
+    secure_cookies : bool
+        Mark cookies ``Secure`` (browsers still send them to ``http://localhost``).
+    """
+
+    files_dir: Path
+    tile_url: str | None = None
+    tile_attribution: str = ""
+    secure_cookies: bool = True
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> WebOptions:
+        raw = settings.extra.get("web", {})
+        if not isinstance(raw, Mapping):
+            raise ConfigError("the [web] settings must be a table", hint="see the README")
+        url = settings.database_url
+        default_dir = (
+            Path("diogel-files")
+            if url == ":memory:" or "://" in url
+            else Path(url).resolve().parent / "diogel-files"
+        )
+        tile = raw.get("tile_url")
+        return cls(
+            files_dir=Path(str(raw.get("files_dir", default_dir))),
+            tile_url=str(tile) if tile else None,
+            tile_attribution=str(raw.get("tile_attribution", "")),
+            secure_cookies=bool(raw.get("secure_cookies", True)),
+        )
+
+
+class AppState:
+    """Shared by every request of one app.
+
+    A DuckDB connection object is not safe to use from several threads at once, so every
+    use of the store goes through :meth:`run`: when the database is a file, each worker
+    thread gets its own connection to it (DuckDB shares one database between the
+    connections of a process, with snapshot isolation); an in-memory database has only
+    the one connection, used one request at a time. Background jobs do the same
+    (:meth:`job_store`), so a long load never holds up the pages.
+    """
+
+    def __init__(self, settings: Settings, store: Store) -> None:
+        self.settings = settings
+        self.store = store
+        self.options = WebOptions.from_settings(settings)
+        self.lock = threading.RLock()
+        self.geography = Geography.bundled()
+        self.cache = ResultCache()
+        self.limiter = LoginLimiter()
+        self._version: tuple[int, int] | None = None
+        self._version_read = 0.0
+        self.jobs: Any = None  # set by create_app: a diogel.web.jobs.JobRunner
+        self._local = threading.local()
+        self._opened: list[Store] = []
+        url = getattr(store, "url", "")
+        self._file_url = url if url and url != ":memory:" and Path(url).exists() else None
+
+    def _thread_store(self) -> Store | None:
+        if self._file_url is None:
+            return None
+        own: Store | None = getattr(self._local, "store", None)
+        if own is None:
+            own = open_store(self._file_url)
+            self._local.store = own
+            with self.lock:
+                self._opened.append(own)
+        return own
+
+    def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Call ``fn(store, *args, **kwargs)`` on this thread's connection (or, for an
+        in-memory database, on the one connection, holding its lock)."""
+        own = self._thread_store()
+        if own is not None:
+            return fn(own, *args, **kwargs)
+        with self.lock:
+            return fn(self.store, *args, **kwargs)
+
+    def close(self) -> None:
+        """Close the connections opened for worker threads (not the caller's store)."""
+        with self.lock:
+            for own in self._opened:
+                own.close()
+            self._opened.clear()
+        self._local = threading.local()
+
+    def data_version(self) -> tuple[int, int]:
+        """The version of the loaded data (re-read at most every :data:`VERSION_TTL` s)."""
+        moment = time.monotonic()
+        if self._version is None or moment - self._version_read > VERSION_TTL:
+            version = self.run(db.data_version)
+            if version != self._version and self._version is not None:
+                self.cache.clear()
+            self._version, self._version_read = version, moment
+        return self._version
+
+    def data_changed(self) -> None:
+        """Forget cached results now (a load by this server has committed)."""
+        self._version = None
+        self.cache.clear()
+
+    def cached(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+        """``compute()`` once per data version and key."""
+        result: T = self.cache.get_or_compute((self.data_version(), *key), compute)
+        return result
+
+    @contextmanager
+    def job_store(self) -> Iterator[Store]:
+        """A store for a background job: its own connection when the database is a file,
+        otherwise the shared one, held for the whole job."""
+        if self._file_url is not None:
+            own = open_store(self._file_url)
+            try:
+                yield own
+            finally:
+                own.close()
+        else:
+            with self.lock:
+                yield self.store
+
+    @property
+    def uploads_dir(self) -> Path:
+        return self.options.files_dir / "uploads"
+
+    @property
+    def assessments_dir(self) -> Path:
+        return self.options.files_dir / "assessments"
