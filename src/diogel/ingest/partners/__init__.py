@@ -1,0 +1,1 @@
+"""Partner data: declared mappings, CSV/XLSX reading, pseudonyms, place matching, synthetic ISTV."""
