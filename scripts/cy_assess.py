@@ -151,6 +151,7 @@ CY = {
     "Upper 95% limit": "Terfyn uchaf 95%",
     "Crimes per 1,000 residents": "Troseddau fesul 1,000 o drigolion",
     "Rate": "Cyfradd",
+    "Deprivation decile": "Degradd amddifadedd",
     "within the expected range": "o fewn yr ystod ddisgwyliedig",
     "above the {level} limit": "uwchlaw'r terfyn {level}",
     "below the {level} limit": "islaw'r terfyn {level}",

@@ -54,7 +54,7 @@ def run_demo(
     that cannot be written (e.g. WeasyPrint's system libraries are missing) is reported in
     ``problems``; the HTML is still written.
     """
-    from diogel.reports import render
+    from diogel.reports import render, render_all
 
     geography = Geography.bundled()
     found = geography.resolve_area(area)
@@ -71,9 +71,11 @@ def run_demo(
                 store, found, period, lang=lang, geography=geography, progress=status
             )
             stem = out_dir / f"assessment-{slug}-{DEMO_PERIOD[0]}-to-{DEMO_PERIOD[1]}-{lang}"
-            written.append(render(assessment, stem.with_suffix(".html")))
             try:
-                written.append(render(assessment, stem.with_suffix(".pdf")))
-            except DiogelError as exc:
+                written += render_all(
+                    assessment, [stem.with_suffix(".html"), stem.with_suffix(".pdf")]
+                )
+            except DiogelError as exc:  # no PDF without WeasyPrint's system libraries
+                written.append(render(assessment, stem.with_suffix(".html")))
                 problems.append(str(exc))
     return DemoOutcome(report, summary, written, problems)

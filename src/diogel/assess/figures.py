@@ -153,8 +153,7 @@ def density_map(
         located[["x", "y"]], cell_size=MAP_CELL_SIZE, boundary=boundary, quiet=True
     )
     geo = result.to_geodataframe(clip=True)
-    # the kernel estimates points per square metre: per square kilometre reads better
-    geo = geo.assign(value=geo["kde"] * 1e6)
+    geo = geo.assign(value=geo["kde"])  # incidents per square kilometre
     top = geo.sort_values("value", ascending=False).head(10)
     bandwidth = float(result.settings.get("bandwidth", 0.0))
     data = pd.DataFrame(

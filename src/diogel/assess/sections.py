@@ -91,7 +91,11 @@ def area_section(data: AreaData, geography: Geography, t: Translator) -> Section
                         t("Upper 95% limit"): table["upper"].round(1).to_numpy(),
                     }
                 ),
-                spec={"x_label": t("Crimes per 1,000 residents"), "value_label": t("Rate")},
+                spec={
+                    "x_label": t("Crimes per 1,000 residents"),
+                    "value_label": t("Rate"),
+                    "label_title": t("Deprivation decile"),
+                },
             )
         )
     counts = data.council_counts
