@@ -153,7 +153,10 @@ def density_map(
         located[["x", "y"]], cell_size=MAP_CELL_SIZE, boundary=boundary, quiet=True
     )
     geo = result.to_geodataframe(clip=True)
-    geo = geo.assign(value=geo["kde"])  # incidents per square kilometre
+    # incidents per square kilometre; the faint edges of kernels (under 1% of the peak)
+    # are left blank so that the colour classes describe where incidents are
+    peak = float(geo["kde"].max()) if len(geo) else 0.0
+    geo = geo.assign(value=geo["kde"].where(geo["kde"] >= 0.01 * peak, 0.0))
     top = geo.sort_values("value", ascending=False).head(10)
     bandwidth = float(result.settings.get("bandwidth", 0.0))
     data = pd.DataFrame(
