@@ -142,8 +142,7 @@ def load_police_uk(
             prog.file_done(item.parsed.name, item.parsed.nbytes, item.parsed.rows_in)
         batch.flush()
         # Outcome events apply after every street file of this load is in place.
-        for file_id in batch.outcome_files:
-            batch.report.outcomes_updated += store.apply_outcome_events(file_id)
+        batch.report.outcomes_updated = store.apply_outcome_events(batch.outcome_files)
     order = {f.name: i for i, f in enumerate(files)}
     batch.report.files.sort(key=lambda r: order.get(r.name, 0))
     return batch.report

@@ -83,8 +83,9 @@ class Store(Protocol):
 
     def insert_rejects(self, file_id: int, rejects: pd.DataFrame) -> None: ...
 
-    def apply_outcome_events(self, file_id: int) -> int:
-        """Set the last outcome of street crimes from outcome events; return rows changed."""
+    def apply_outcome_events(self, file_ids: Sequence[int]) -> int:
+        """Set the last outcome of street crimes from the outcome events of some files (one
+        pass for a whole load); return the rows changed."""
         ...
 
     def files(self, *, include_replaced: bool = False) -> pd.DataFrame: ...

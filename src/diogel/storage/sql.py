@@ -17,7 +17,7 @@ UPDATE incidents SET outcome = e.outcome, outcome_month = e.month
 FROM (
     SELECT DISTINCT ON (crime_id) crime_id, outcome, month
     FROM outcome_events
-    WHERE crime_id IN (SELECT crime_id FROM outcome_events WHERE file_id = ?)
+    WHERE crime_id IN (SELECT crime_id FROM outcome_events WHERE file_id IN ({file_ids}))
     ORDER BY crime_id, month DESC, file_id DESC, line DESC
 ) AS e
 WHERE incidents.crime_id = e.crime_id

@@ -234,8 +234,11 @@ class SqlStore(ABC):
             frame = rejects.assign(file_id=file_id)[["file_id", "line", "reason", "raw"]]
             self.insert_frame("rejects", frame)
 
-    def apply_outcome_events(self, file_id: int) -> int:
-        return self._run(sql.APPLY_OUTCOMES, [file_id])
+    def apply_outcome_events(self, file_ids: Sequence[int]) -> int:
+        if not file_ids:
+            return 0
+        marks = ", ".join("?" for _ in file_ids)
+        return self._run(sql.APPLY_OUTCOMES.format(file_ids=marks), list(file_ids))
 
     # -- reading ---------------------------------------------------------------------
 
