@@ -224,6 +224,8 @@ def chart(request: Request, name: str, area: str, start: str = "", end: str = ""
         svg = queries.funnel_chart_svg(state, found, period, category, lang)
     else:
         return Response(status_code=404)
+    if "xmlns=" not in svg[: svg.index(">")]:  # an SVG file (not inline) needs its namespace
+        svg = svg.replace("<svg", '<svg xmlns="http://www.w3.org/2000/svg"', 1)
     return Response(svg, media_type="image/svg+xml", headers={
         "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'",
         "cache-control": "private, max-age=60",

@@ -67,14 +67,15 @@ def area_and_period(state: AppState, area: str, start: str, end: str) -> tuple[A
 
 
 def latest_period(state: AppState, months: int = 12) -> tuple[str, str] | None:
-    """The last ``months`` months with street data loaded, as ``YYYY-MM`` strings."""
+    """The last ``months`` months up to the latest with street data loaded (not before the
+    first), as ``YYYY-MM`` strings."""
 
     def compute() -> tuple[str, str] | None:
         loaded = state.run(lambda s: s.months_loaded())
         if not loaded:
             return None
-        last = pd.Period(loaded[-1], "M")
-        return str(last - (months - 1)), str(last)
+        first, last = pd.Period(loaded[0], "M"), pd.Period(loaded[-1], "M")
+        return str(max(first, last - (months - 1))), str(last)
 
     result: tuple[str, str] | None = state.cached(("latest", months), compute)
     return result

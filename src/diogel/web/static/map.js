@@ -12,7 +12,7 @@
   if (tiles) {
     L.tileLayer(tiles, { attribution: el.getAttribute("data-tiles-attribution") || "" }).addTo(map);
   }
-  var rateColours = ["#fef0d9", "#fdcc8a", "#fc8d59", "#e34a33", "#b30000"];
+  var rateColours = ["#f2f0f7", "#cbc9e2", "#9e9ac8", "#756bb1", "#54278f"];
   function rateStyle(breaks) {
     return function (f) {
       var r = f.properties.rate, i = 0;
@@ -33,7 +33,7 @@
   function kdeStyle(max) {
     return function (f) {
       var v = (f.properties.kde || 0) / (max || 1);
-      return { stroke: false, fillColor: "#54278f", fillOpacity: Math.min(0.85, 0.1 + v * 0.75) };
+      return { stroke: false, fillColor: "#00441b", fillOpacity: Math.min(0.85, 0.1 + v * 0.75) };
     };
   }
   function fmt(n) { return n === null || n === undefined ? "–" : Number(n).toLocaleString(document.documentElement.lang === "cy" ? "cy-GB" : "en-GB", { maximumFractionDigits: 1 }); }
