@@ -7,6 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
+from scipy.spatial import cKDTree
+
 from diogel.errors import InputError, NotFoundError
 from diogel.geography import Area, Geography
 from diogel.hub import Progress
@@ -15,12 +18,14 @@ from diogel.ingest.partners.mapping_toml import load_mapping
 from diogel.ingest.partners.places import Gazetteer
 from diogel.ingest.partners.pseudonym import PseudonymKey, read_key
 from diogel.ingest.partners.reader import PartnerRead, check_header, read_partner
+from diogel.ingest.partners.synthetic import generate_istv
 from diogel.ingest.partners.tables import (
     SPREADSHEET_SUFFIXES,
     PartnerTable,
     read_partner_file,
     read_venues,
 )
+from diogel.ingest.partners.vocab import POLICE_VIOLENCE
 from diogel.ingest.sources import sha256_of
 from diogel.storage import Store
 from diogel.storage.partners import (
@@ -301,4 +306,56 @@ def _to_store(
         area_code=area.code if area else None,
         dedupe=spec.dedupe,
         places=dict(read.places),
+    )
+
+
+def synthetic_istv(
+    store: Store,
+    area: Area,
+    start: dt.date,
+    end: dt.date,
+    *,
+    geography: Geography | None = None,
+    venues: str | Path | None = None,
+    per_month: int = 120,
+    seed: int = 0,
+    site_code: str = "7A4BV",
+    error_rows: int = 0,
+) -> pd.DataFrame:
+    """A synthetic ISTV file for an area, placed on the streets of its loaded police.uk data.
+
+    Streets are weighted by the police-recorded violence on them, so synthetic assaults
+    gather where real violence does; venues (if given) are put on their nearest street.
+    See :func:`diogel.ingest.partners.synthetic.generate_istv`.
+    """
+    geo = geography or Geography.bundled()
+    councils = area_councils(area, geo)
+    locations = street_locations(store, councils)
+    if locations.empty:
+        raise InputError(
+            f"no police.uk street data is loaded for {area.name_en}",
+            hint="load the force's street files first ('diogel ingest police-uk'); synthetic "
+            "assaults are placed on the streets they name",
+        )
+    streets = Gazetteer.from_police_locations(locations).places
+    violence = street_locations(store, councils, categories=POLICE_VIOLENCE)
+    named = violence["location"].str.replace(r"^\s*on or near\s+", "", case=False, regex=True)
+    weights = violence.groupby(named)["count"].sum()
+    names = pd.DataFrame({"name": sorted(streets["name"].unique())})
+    names["weight"] = names["name"].map(weights).fillna(0).to_numpy()
+    venue_frame = None
+    if venues:
+        venue_frame = read_venues(venues)
+        tree = cKDTree(streets[["x", "y"]].to_numpy(float))
+        _, nearest = tree.query(venue_frame[["x", "y"]].to_numpy(float))
+        venue_frame["street"] = streets["name"].to_numpy()[nearest]
+    return generate_istv(
+        names,
+        start=start,
+        end=end,
+        per_month=per_month,
+        venues=venue_frame,
+        site_code=site_code,
+        seed=seed,
+        error_rows=error_rows,
     )

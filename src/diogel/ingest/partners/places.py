@@ -161,20 +161,26 @@ class Gazetteer:
         ]
         if "count" not in frame:
             frame["count"] = 1
-        rows: list[tuple[str, str, float, float]] = []
-        for name, group in frame.groupby("name", sort=True):
-            xy = group[["x", "y"]].to_numpy(float)
-            w = group["count"].to_numpy(float)
-            labels = (
-                np.ones(len(xy), dtype=int)
-                if len(xy) == 1
-                else fcluster(linkage(xy, "single"), cluster_distance, "distance")
-            )
+        frame = frame.sort_values(["name", "x", "y"], ignore_index=True)
+        names = frame["name"].to_numpy(dtype=object)
+        xy = frame[["x", "y"]].to_numpy(float)
+        w = frame["count"].to_numpy(float)
+        starts = np.flatnonzero(np.r_[True, names[1:] != names[:-1]])
+        ends = np.r_[starts[1:], len(names)]
+        single = ends - starts == 1
+        rows: list[tuple[str, str, float, float]] = [
+            (str(names[i]), "street", float(xy[i, 0]), float(xy[i, 1])) for i in starts[single]
+        ]
+        # Only names found at several points need clustering (a few hundred in a city).
+        for a, b in zip(starts[~single], ends[~single], strict=True):
+            pts, wts = xy[a:b], w[a:b]
+            labels = fcluster(linkage(pts, "single"), cluster_distance, "distance")
             for label in np.unique(labels):
-                pts, wts = xy[labels == label], w[labels == label]
-                middle = (pts * wts[:, None]).sum(axis=0) / wts.sum()
-                best = pts[np.argmin(np.hypot(*(pts - middle).T))]
-                rows.append((str(name), "street", float(best[0]), float(best[1])))
+                p, q = pts[labels == label], wts[labels == label]
+                middle = (p * q[:, None]).sum(axis=0) / q.sum()
+                best = p[np.argmin(np.hypot(*(p - middle).T))]
+                rows.append((str(names[a]), "street", float(best[0]), float(best[1])))
+        rows.sort(key=lambda r: (r[0], r[2], r[3]))
         streets = pd.DataFrame(rows, columns=["name", "kind", "x", "y"])
         if venues is not None and len(venues):
             v = venues.assign(kind="venue")

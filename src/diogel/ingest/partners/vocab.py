@@ -18,6 +18,9 @@ THEMES: Final[dict[str, str | None]] = {
     "other": None,
 }
 
+#: police.uk categories compared with A&E assaults ("Violent crime" is the pre-2013 name).
+POLICE_VIOLENCE: Final[tuple[str, ...]] = ("Violence and sexual offences", "Violent crime")
+
 #: Kinds of agency that share data.
 AGENCIES: Final[tuple[str, ...]] = (
     "health",
