@@ -27,6 +27,11 @@ from diogel.web.render import page
 from diogel.web.security import NotLoggedIn, SecurityHeaders, choose_language, status_of
 
 log = logging.getLogger("diogel.web")
+#: The heading of an error page for each status (messages translated when shown).
+ERROR_TITLES = {
+    400: "Something is not right", 401: "Please log in", 403: "Not allowed", 404: "Not found",
+    429: "Too many attempts", 500: "Something went wrong",
+}  # fmt: skip
 
 
 def _version() -> str:
@@ -106,9 +111,7 @@ def _error_response(request: Request, body: dict[str, Any], status: int) -> Resp
         headers = {"www-authenticate": "Bearer"} if status == 401 else None
         return JSONResponse(body, status_code=status, headers=headers)
     t = translator(choose_language(request))
-    titles = {400: "Something is not right", 401: "Please log in", 403: "Not allowed",
-              404: "Not found", 429: "Too many attempts"}  # fmt: skip
-    return page(request, "error.html", titles.get(status, "Something went wrong"),
+    return page(request, "error.html", ERROR_TITLES.get(status, "Something went wrong"),
                 status=status, message=body["message"], hint=body.get("hint"),
                 english_only=t.lang != "en")  # fmt: skip
 

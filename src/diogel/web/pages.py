@@ -211,12 +211,12 @@ def compare(request: Request) -> Response:
 
 
 @router.get("/charts/{name}.svg")
-def chart(request: Request, name: str, area: str, start: str = "", end: str = "") -> Response:
+def chart(request: Request, name: str) -> Response:
     require(request, "viewer")
     state, lang = state_of(request), choose_language(request)
-    start = start or request.query_params.get("from", "")
-    end = end or request.query_params.get("to", "")
-    found, period = queries.area_and_period(state, area, start, end)
+    q = request.query_params
+    found, period = queries.area_and_period(state, q.get("area", ""), q.get("from", ""),
+                                            q.get("to", ""))  # fmt: skip
     if name == "trend":
         svg = queries.trend_chart_svg(state, found, period, lang)
     elif name == "funnel":

@@ -43,11 +43,11 @@ def data(request: Request) -> Response:
 
 @router.post("/data/upload")
 async def upload(
-    request: Request, files: Annotated[list[UploadFile], File()], csrf: str = Form("")
+    request: Request, files: Annotated[list[UploadFile] | None, File()] = None, csrf: str = Form("")
 ) -> Response:
     user = require(request, "analyst")
     check_csrf(request, csrf)
-    job_id = await start_upload(state_of(request), user, files)
+    job_id = await start_upload(state_of(request), user, files or [])
     return RedirectResponse(f"/data/jobs/{job_id}", status_code=303)
 
 
@@ -79,9 +79,9 @@ def assessments(request: Request) -> Response:
 @router.post("/assessments")
 def create_assessment(
     request: Request,
-    area: str = Form(...),
-    start: str = Form(..., alias="from"),
-    end: str = Form(..., alias="to"),
+    area: str = Form(""),
+    start: str = Form("", alias="from"),
+    end: str = Form("", alias="to"),
     lang: str = Form("en"),
     csrf: str = Form(""),
 ) -> Response:
