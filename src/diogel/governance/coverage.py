@@ -85,7 +85,7 @@ class Coverage:
 
         def duty(duty_id: str) -> dict[str, str]:
             d = duties[duty_id]
-            return {"id": d.id, "title": d.label(lang), "legislation": d.citation}
+            return {"id": d.id, "title": d.label(lang), "legislation": d.citation_label(lang)}
 
         def bodies(ids: tuple[str, ...]) -> list[dict[str, str]]:
             return [{"id": b, "name": register.party_label(b, lang)} for b in ids]

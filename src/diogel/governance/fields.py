@@ -201,8 +201,8 @@ SPECS: Final[dict[str, dict[str, tuple[Any, bool]]]] = {
     },
     "duties": {
         "id": (to_id, True), "title": (to_text, True), "title_cy": (to_text, False),
-        "legislation": (to_text, True), "section": (to_text, True),
-        "holders": (to_text, True), "requires": (many_of(REQUIREMENTS, "requirement"), False),
+        "legislation": (to_text, True), "legislation_cy": (to_text, False),
+        "section": (to_text, True), "section_cy": (to_text, False), "holders": (to_text, True), "requires": (many_of(REQUIREMENTS, "requirement"), False),
         "frequency": (to_text, False),
     },
     "discharges": {"duty": (to_id, True), "body": (to_id, True), "areas": (AREAS, False)},

@@ -124,7 +124,7 @@ DECISIONS: Final = {
     "proposed": "Proposed",
     "agreed": "Agreed",
     "deferred": "Deferred",
-    "rejected": "Rejected",
+    "rejected": "Not agreed",
 }
 
 #: What a history entry can record about an action.
@@ -206,6 +206,8 @@ class Duty:
     requires: tuple[str, ...] = ()
     frequency: str | None = None
     title_cy: str | None = None
+    legislation_cy: str | None = None
+    section_cy: str | None = None
     note: str | None = None
 
     def label(self, lang: str = "en") -> str:
@@ -214,6 +216,11 @@ class Duty:
     @property
     def citation(self) -> str:
         return f"{self.legislation} {self.section}"
+
+    def citation_label(self, lang: str = "en") -> str:
+        """The Act and section in ``lang`` (Welsh titles where the register gives them)."""
+        act = pick(self.legislation, self.legislation_cy, lang)
+        return f"{act} {pick(self.section, self.section_cy, lang)}"
 
 
 @dataclass(frozen=True)

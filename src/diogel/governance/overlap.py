@@ -1,8 +1,10 @@
 """Agenda overlap between bodies: shared themes, members and duties, and what they suggest.
 
-Two bodies overlap when their footprints share a council area and they share a theme
-or a member. Similarity is the Jaccard index (shared / either) of their themes and of
-their members. Each overlap carries suggestions (codes, spelled out in
+Two bodies overlap when their footprints share a council area and, between them, they
+share at least :data:`MIN_SHARED` themes and members, or a duty they both discharge in
+the same area. Overlaps are ranked by how much is shared (themes + members + duties);
+the similarity of their themes and of their members (the Jaccard index: shared /
+either) is reported beside it. Each overlap carries suggestions (codes, spelled out in
 :data:`SUGGESTIONS`) for aligning the two agendas; a body and its own parent are
 flagged ``related`` and get none, since their agendas are meant to meet.
 
@@ -16,8 +18,10 @@ Examples
 ...                  themes=("domestic-abuse", "health-and-care"))),
 ...     seats=(Seat("p1", "apb"), Seat("p1", "vaw"), Seat("p2", "vaw")))
 >>> o = agenda_overlap(reg)[0]
->>> o.shared_themes, o.shared_members, round(o.theme_similarity, 3), o.member_similarity
-(('health-and-care',), ('p1',), 0.333, 0.5)
+>>> o.shared_themes, o.shared_members, o.strength
+(('health-and-care',), ('p1',), 2)
+>>> round(o.theme_similarity, 3), o.member_similarity
+(0.333, 0.5)
 """
 
 from __future__ import annotations
@@ -36,6 +40,8 @@ SUGGESTIONS: Final = {
     "single-lead": "Agree which body leads on the duties both discharge in the same areas",
     "shared-member-load": "Check the load on members who sit on both bodies",
 }
+#: Themes and members two bodies must share, between them, to count as overlapping.
+MIN_SHARED: Final = 2
 #: Thresholds for the suggestions: shared themes for aligned plans, shared members for
 #: joint sessions.
 ALIGN_THEMES: Final = 2
@@ -58,9 +64,9 @@ class Overlap:
     suggestions: tuple[str, ...]
 
     @property
-    def strength(self) -> float:
-        """Theme plus member similarity (0 to 2): how the overlaps are ranked."""
-        return self.theme_similarity + self.member_similarity
+    def strength(self) -> int:
+        """Shared themes, members and duties: how the overlaps are ranked."""
+        return len(self.shared_themes) + len(self.shared_members) + len(self.shared_duties)
 
     def as_dict(self, register: Register, lang: str = "en") -> dict[str, Any]:
         name = register.party_label
@@ -75,6 +81,7 @@ class Overlap:
             "shared_duties": list(self.shared_duties),
             "theme_similarity": round(self.theme_similarity, 4),
             "member_similarity": round(self.member_similarity, 4),
+            "strength": self.strength,
             "related": self.related,
             "suggestions": list(self.suggestions),
         }
@@ -86,7 +93,7 @@ def _jaccard(a: set[str], b: set[str]) -> float:
 
 
 def agenda_overlap(register: Register) -> list[Overlap]:
-    """Every pair of bodies with a shared area and a shared theme or member, strongest first.
+    """Every pair of bodies whose agendas overlap (see the module), strongest first.
 
     Parameters
     ----------
@@ -97,7 +104,8 @@ def agenda_overlap(register: Register) -> list[Overlap]:
     -------
     list of Overlap
         Unrelated pairs first (a body and its parent last), each group by ``strength``
-        (highest first), then by the bodies' order in the register.
+        (highest first), then by theme plus member similarity, then by the bodies' order
+        in the register.
     """
     members: dict[str, set[str]] = defaultdict(set)
     for seat in register.seats:
@@ -113,10 +121,10 @@ def agenda_overlap(register: Register) -> list[Overlap]:
         areas = tuple(c for c in a.areas if c in b.areas)
         themes = set(a.themes) & set(b.themes)
         shared = members[a.id] & members[b.id]
-        if not areas or not (themes or shared):
-            continue
         both = duties[a.id] & duties[b.id]
         shared_duties = tuple(sorted({duty for duty, _ in both}))
+        if not areas or (len(themes) + len(shared) < MIN_SHARED and not shared_duties):
+            continue
         related = a.parent == b.id or b.parent == a.id
         suggestions: list[str] = []
         if not related:
@@ -142,4 +150,10 @@ def agenda_overlap(register: Register) -> list[Overlap]:
                 suggestions=tuple(suggestions),
             )
         )
-    return sorted(found, key=lambda o: (o.related, -o.strength, order[o.body_a], order[o.body_b]))
+    return sorted(
+        found,
+        key=lambda o: (
+            o.related, -o.strength, -(o.theme_similarity + o.member_similarity),
+            order[o.body_a], order[o.body_b],
+        ),
+    )  # fmt: skip

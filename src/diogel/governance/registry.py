@@ -67,7 +67,7 @@ def save_register(store: Store, register: Register, *, now: dt.datetime | None =
     for i, d in enumerate(register.duties):
         rows["gov_duties"].append((
             i, d.id, d.title, d.title_cy, d.legislation, d.section, d.holders,
-            "; ".join(d.requires) or None, d.frequency, d.note,
+            "; ".join(d.requires) or None, d.frequency, d.note, d.legislation_cy, d.section_cy,
         ))  # fmt: skip
     for i, x in enumerate(register.discharges):
         rows["gov_discharges"].extend(
@@ -185,7 +185,8 @@ def read_register(
         bodies=bodies,
         duties=tuple(
             Duty(id=r[1], title=r[2], title_cy=r[3], legislation=r[4], section=r[5], holders=r[6],
-                 requires=tuple(r[7].split("; ")) if r[7] else (), frequency=r[8], note=r[9])
+                 requires=tuple(r[7].split("; ")) if r[7] else (), frequency=r[8], note=r[9],
+                 legislation_cy=r[10], section_cy=r[11])
             for r in t["gov_duties"]
         ),
         discharges=tuple(

@@ -28,7 +28,7 @@ TABLES: Final[dict[str, tuple[str, ...]]] = {
     "gov_body_themes": ("body_id", "seq", "theme"),
     "gov_duties": (
         "seq", "duty_id", "title", "title_cy", "legislation", "section_ref", "holders",
-        "requires", "frequency", "note",
+        "requires", "frequency", "note", "legislation_cy", "section_cy",
     ),
     "gov_discharges": (
         "seq", "duty_id", "body_id", "council_code", "area_seq", "illustrative", "note",

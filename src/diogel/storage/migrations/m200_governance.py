@@ -1,4 +1,4 @@
-"""Migration 200: the governance register (bodies, duties, seats) and the review tracker.
+"""Migrations 200-201: the governance register (bodies, duties, seats) and the review tracker.
 
 Every table is keyed by ``region`` (one register per region) and keeps ``seq``, the
 order entries had in the file, so a register reads back exactly as it was written.
@@ -218,6 +218,14 @@ MIGRATIONS: tuple[Migration, ...] = (
                 illustrative BOOLEAN NOT NULL,
                 PRIMARY KEY (region, review_id, seq)
             )""",
+        ),
+    ),
+    Migration(
+        201,
+        "Welsh titles of the legislation behind each duty",
+        (
+            "ALTER TABLE gov_duties ADD COLUMN legislation_cy TEXT",
+            "ALTER TABLE gov_duties ADD COLUMN section_cy TEXT",
         ),
     ),
 )

@@ -1,0 +1,172 @@
+"""The board update paper for a review, as one self-contained HTML file or an A4 PDF, in English or Welsh.
+
+The paper follows the shape of a Welsh partnership board report: a header (meeting,
+report, date, purpose), numbered sections (purpose, summary, progress since the last
+meeting, the action tracker, risk of drift, the governance map, recommendations to
+the board, next steps) and two appendices (the duty coverage matrix on a landscape
+page, and the network of bodies and people).
+
+Examples
+--------
+>>> import datetime as dt
+>>> from diogel.governance import example_register
+>>> from diogel.governance.paper import build_paper
+>>> from diogel.i18n import translator
+>>> paper = build_paper(example_register("gwent"), dt.date(2023, 3, 16))
+>>> t = translator("cy")
+>>> page = paper_html(paper, translator=t)
+>>> '<html lang="cy">' in page and "Adolygiad Diogelwch Cymunedol Gwent" in page
+True
+>>> t.misses
+set()
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from markupsafe import Markup
+
+from diogel import i18n
+from diogel.errors import InputError
+from diogel.governance.network import network_svg
+from diogel.governance.paper import UpdatePaper
+from diogel.governance.paper_text import (
+    Block,
+    Section,
+    appendix_matrix,
+    appendix_network,
+    section_decisions,
+    section_drift,
+    section_map,
+    section_next,
+    section_progress,
+    section_purpose,
+    section_summary,
+    section_tracker,
+)
+from diogel.i18n import Translator
+from diogel.reports.html import _environment, _stylesheet, css_content
+from diogel.reports.pdf import PDF_VARIANT, _weasyprint
+
+#: Formats the paper can be written in.
+PAPER_SUFFIXES = (".html", ".pdf")
+
+
+def paper_html(
+    paper: UpdatePaper, *, translator: Translator | None = None, paged: bool = False
+) -> str:
+    """The update paper as one HTML document with inline CSS and SVG.
+
+    Parameters
+    ----------
+    paper : UpdatePaper
+        From :func:`diogel.governance.paper.build_paper`.
+    translator : Translator, optional
+        The language of the paper (default English); pass one to inspect ``misses``.
+    paged : bool
+        Add the A4 print layout (running header, page numbers, landscape appendix).
+    """
+    t = translator or i18n.translator("en")
+    lang = t.lang
+    title = t("{review}: progress update", review=paper.review.label(lang))
+    sections: list[Section] = [
+        section_purpose(paper, t),
+        section_summary(paper, t),
+        section_progress(paper, t),
+        section_tracker(paper, t),
+        section_drift(paper, t),
+        section_map(paper, t),
+        section_decisions(paper, t),
+        section_next(paper, t),
+    ]
+    for number, section in enumerate(sections, 1):
+        section.number = str(number)
+    appendices = [
+        appendix_matrix(paper, t),
+        appendix_network(paper, t, network_svg(paper.register, t)),
+    ]
+    decided = bool(paper.decisions_actions or paper.decisions_recommendations)
+    header = [
+        (t("Meeting"), paper.board.label(lang), "meeting"),
+        (t("Report"), title, ""),
+        (t("Date"), t.date(paper.meeting), ""),
+        (t("Status"), t("For decision") if decided else t("For information"), ""),
+    ]
+    if paper.previous:
+        header.append((t("Previous meeting"), t.date(paper.previous), ""))
+    page_css = None
+    if paged:
+        page_css = Markup(
+            css_content(
+                t("Page {page} of {pages}"), {"page": "counter(page)", "pages": "counter(pages)"}
+            )
+        )
+    footer = [
+        t("Prepared with Diogel from the {region} governance register.",
+          region=paper.register.label(lang)),
+    ]  # fmt: skip
+    if paper.register.source:
+        footer.insert(0, t("Source: {source}", source=paper.register.source))
+    template = _environment().get_template("governance_paper.html")
+    return template.render(
+        lang=lang,
+        title=title,
+        running=Markup(css_content(f"{paper.board.label(lang)} · {t.date(paper.meeting)}", {})),
+        header=header,
+        sections=sections,
+        appendices=appendices,
+        illustrative=t("Entries marked * are illustrative: the source document does not give them.")
+        if paper.has_illustrative
+        else None,
+        footer=footer,
+        base_css=Markup(_stylesheet("report.css")),
+        paged=paged,
+        page_number=page_css,
+        skip=t("Skip to main content"),
+    )
+
+
+def render_paper(
+    paper: UpdatePaper,
+    path: str | Path,
+    *,
+    lang: str = "en",
+    translator: Translator | None = None,
+) -> Path:
+    """Write the update paper to ``path``: ``.html`` (one file) or ``.pdf`` (A4, tagged).
+
+    Raises
+    ------
+    InputError
+        If the file name does not end in .html or .pdf.
+    PdfUnavailable
+        If a PDF is asked for and WeasyPrint or Pango is missing.
+    """
+    target = Path(path)
+    suffix = target.suffix.lower()
+    if suffix not in PAPER_SUFFIXES:
+        raise InputError(
+            f"cannot write the update paper to '{target.name}'",
+            hint="use a file name ending in .html or .pdf",
+        )
+    t = translator or i18n.translator(lang)
+    if suffix == ".html":
+        target.write_text(paper_html(paper, translator=t), encoding="utf-8")
+        return target
+    weasyprint = _weasyprint()
+    document = paper_html(paper, translator=t, paged=True)
+    logger = logging.getLogger("weasyprint")
+    previous = logger.level
+    logger.setLevel(max(previous, logging.ERROR))
+    try:
+        weasyprint.HTML(string=document, base_url=None).write_pdf(
+            target, pdf_variant=PDF_VARIANT, custom_metadata=False
+        )
+    finally:
+        logger.setLevel(previous)
+    return target
+
+
+__all__ = ["PAPER_SUFFIXES", "Block", "paper_html", "render_paper"]
