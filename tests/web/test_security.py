@@ -90,8 +90,10 @@ def test_revoked_tokens_and_disabled_users_stop_working(client: Any, site: Site)
     headers = {"Authorization": f"Bearer {token}"}
     assert client.get("/api/v1/areas", headers=headers).status_code == 200
     state.run(accounts.revoke_token, token_id)
+    state.forget_logins()  # what the web pages that revoke and disable do
     assert client.get("/api/v1/areas", headers=headers).status_code == 401
     state.run(accounts.set_disabled, "vic", True)
+    state.forget_logins()
     assert client.get("/api/v1/areas", headers=bearer(site, "viewer")).status_code == 401
 
 

@@ -34,6 +34,11 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorBody} for code in (400, 401, 403, 404)
 }
 router = APIRouter(prefix="/api/v1", responses=ERRORS)
+#: The policy for a downloaded HTML assessment: inline styles and images, never scripts.
+REPORT_POLICY = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; "
+    "frame-ancestors 'none'"
+)
 Viewer = Annotated[User, Depends(role_dependency("viewer"))]
 Analyst = Annotated[User, Depends(role_dependency("analyst"))]
 Admin = Annotated[User, Depends(role_dependency("admin"))]
@@ -206,11 +211,16 @@ def download(
             f"assessment {job_id} has no {format} document",
             hint="wait until its status is done, or check its error",
         )
-    media = "application/pdf" if format == "pdf" else "text/html; charset=utf-8"
     path = state.assessments_dir / str(job_id) / name
     if not path.is_file():
         raise NotFoundError(f"the file of assessment {job_id} is missing", hint="generate it again")
-    return FileResponse(path, media_type=media, filename=name)
+    if format == "pdf":
+        return FileResponse(path, media_type="application/pdf", filename=name)
+    # The HTML document is self-contained (its own styles and images, no scripts).
+    return FileResponse(
+        path, media_type="text/html; charset=utf-8", filename=name,
+        content_disposition_type="inline", headers={"content-security-policy": REPORT_POLICY},
+    )  # fmt: skip
 
 
 @router.get("/users", tags=["admin"])

@@ -23,6 +23,10 @@ T = TypeVar("T")
 #: Seconds a read of the data version is trusted before it is read again (a load made
 #: by this server refreshes it at once).
 VERSION_TTL: Final = 2.0
+#: Seconds a session or token lookup is reused. Changes made through this server (log
+#: out, disable, revoke) take effect at once; DuckDB lets no other process write while
+#: the server runs, so nothing else can change them sooner.
+LOGIN_TTL: Final = 5.0
 
 
 @dataclass(frozen=True)
@@ -91,6 +95,7 @@ class AppState:
         self.jobs: Any = None  # set by create_app: a diogel.web.jobs.JobRunner
         self._local = threading.local()
         self._opened: list[Store] = []
+        self._logins: dict[str, tuple[float, Any]] = {}
         url = getattr(store, "url", "")
         self._file_url = url if url and url != ":memory:" and Path(url).exists() else None
 
@@ -136,6 +141,24 @@ class AppState:
         """Forget cached results now (a load by this server has committed)."""
         self._version = None
         self.cache.clear()
+
+    def login(self, key: str, look_up: Callable[[], T]) -> T:
+        """Who a session cookie or token (by its digest) belongs to, reused for
+        :data:`LOGIN_TTL` seconds."""
+        moment = time.monotonic()
+        hit = self._logins.get(key)
+        if hit is not None and moment - hit[0] < LOGIN_TTL:
+            found: T = hit[1]
+            return found
+        value = look_up()
+        if len(self._logins) > 10_000:
+            self._logins.clear()
+        self._logins[key] = (moment, value)
+        return value
+
+    def forget_logins(self) -> None:
+        """Look sessions and tokens up afresh (after logging out, disabling, revoking)."""
+        self._logins.clear()
 
     def cached(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
         """``compute()`` once per data version and key."""

@@ -92,7 +92,9 @@ def _login_again(request: Request, message: str, status: int) -> Response:
 def logout(request: Request, csrf: str = Form("")) -> Response:
     require(request, "viewer")
     check_csrf(request, csrf)
-    state_of(request).run(accounts.end_session, request.cookies.get(SESSION_COOKIE, ""))
+    state = state_of(request)
+    state.run(accounts.end_session, request.cookies.get(SESSION_COOKIE, ""))
+    state.forget_logins()
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response

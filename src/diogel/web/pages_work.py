@@ -132,5 +132,7 @@ def disable_user(
         from diogel.errors import InputError
 
         raise InputError("you cannot disable your own account", hint="ask another administrator")
-    state_of(request).run(accounts.set_disabled, username, not enable)
+    state = state_of(request)
+    state.run(accounts.set_disabled, username, not enable)
+    state.forget_logins()
     return RedirectResponse("/admin/users", status_code=303)

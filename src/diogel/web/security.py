@@ -90,9 +90,15 @@ def current_user(request: Request) -> User | None:
     csrf: str | None = None
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
-        user = state.run(accounts.token_user, header[7:].strip())
+        token = header[7:].strip()
+        user = state.login(
+            "t:" + accounts.digest(token), lambda: state.run(accounts.token_user, token)
+        )
     elif request.cookies.get(SESSION_COOKIE):
-        found_session = state.run(accounts.session_user, request.cookies[SESSION_COOKIE])
+        value = request.cookies[SESSION_COOKIE]
+        found_session = state.login(
+            "s:" + accounts.digest(value), lambda: state.run(accounts.session_user, value)
+        )
         if found_session is not None:
             user, csrf = found_session
     request.scope["user"] = user
