@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -152,33 +151,6 @@ def test_bad_file_stores_nothing(tmp_path: Path, small_path: Path) -> None:
         with pytest.raises(RegisterError):
             load_register_file(store, bad)
         assert read_register(store) == before
-    finally:
-        store.close()
-
-
-def test_a_load_that_fails_while_writing_leaves_the_old_register(
-    tmp_path: Path, small: Register, gwent: Register
-) -> None:
-    """Loading is one transaction: a failure half way through writes nothing."""
-    store = open_store(str(tmp_path / "db.duckdb"))
-    try:
-        save_register(store, small)
-
-        class Failing:
-            def __init__(self, inner: Any) -> None:
-                self.inner = inner
-
-            def __getattr__(self, name: str) -> Any:
-                return getattr(self.inner, name)
-
-            def execute(self, statement: str, params: Any = ()) -> None:
-                if statement.startswith("INSERT INTO gov_seats"):
-                    raise RuntimeError("disk full")
-                self.inner.execute(statement, params)
-
-        with pytest.raises(RuntimeError, match="disk full"):
-            save_register(Failing(store), Register(**{**small.__dict__}))  # type: ignore[arg-type]
-        assert read_register(store) == small
     finally:
         store.close()
 

@@ -29,15 +29,13 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import fields as dataclass_fields
 from pathlib import Path
-from typing import Any, Final
+from typing import Any
 
 import yaml
 
-from diogel.governance.fields import AREAS, SPECS
+from diogel.governance.fields import AREAS, FORMAT, SPECS
 from diogel.governance.model import Register, Review
 from diogel.governance.sources import LIST_FIELDS, REVIEW_PARTS, SECTIONS, csv_name
-
-FORMAT: Final = "diogel-governance/1"
 
 
 def _plain(value: Any) -> Any:

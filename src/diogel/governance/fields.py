@@ -11,6 +11,10 @@ datetime.date(2023, 3, 16)
 Traceback (most recent call last):
 ...
 diogel.governance.fields.BadValue: '16/03/2023' is not a date in the form YYYY-MM-DD
+>>> to_date("2023-3-5")
+Traceback (most recent call last):
+...
+diogel.governance.fields.BadValue: '2023-3-5' is not a date in the form YYYY-MM-DD
 >>> to_number("7.5"), to_flag("yes"), to_list("a")
 (7.5, True, ('a',))
 """
@@ -42,6 +46,9 @@ Converter = Callable[[RawValue], Any]
 _ID: Final = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _ISO: Final = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DMY: Final = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})$")
+_YMD: Final = re.compile(r"^(\d{4})[/.-](\d{1,2})[/.-](\d{1,2})$")
+#: The ``format`` a register file may declare.
+FORMAT: Final = "diogel-governance/1"
 
 
 class BadValue(Exception):
@@ -102,10 +109,13 @@ def to_date(value: RawValue) -> dt.date | None:
         except ValueError:
             raise BadValue(f"'{text}' is not a real date", "check the month and day") from None
     hint = "write dates as YYYY-MM-DD, e.g. 2023-03-16"
-    m = _DMY.match(text)
-    if m:
-        day, month, year = int(m[1]), int(m[2]), int(m[3])
-        year += 2000 if year < 100 else 0
+    m, n = _DMY.match(text), _YMD.match(text)
+    if m or n:
+        if m:
+            day, month, year = int(m[1]), int(m[2]), int(m[3])
+            year += 2000 if year < 100 else 0
+        elif n:
+            year, month, day = int(n[1]), int(n[2]), int(n[3])
         with contextlib.suppress(ValueError):  # a day or month out of range: generic hint
             hint = f"write it as {dt.date(year, month, day).isoformat()} (YYYY-MM-DD)"
     raise BadValue(f"'{text}' is not a date in the form YYYY-MM-DD", hint)

@@ -26,6 +26,7 @@ from __future__ import annotations
 import html
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import cache
 from typing import Final
 
 import pandas as pd
@@ -54,9 +55,6 @@ WIDTH: Final = 680
 ROW: Final = 21
 BODY_X: Final = 300
 PERSON_X: Final = 400
-#: Average width of a character of DejaVu Sans at size 10, regular and bold.
-CHAR: Final = 5.5
-BOLD_CHAR: Final = 6.1
 INDENT: Final = 14
 
 
@@ -109,8 +107,35 @@ def network_layout(register: Register) -> Layout:
     return Layout(tuple(bodies), tuple(people), colours, tuple(legend))
 
 
-def _short(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+@cache
+def _width(text: str, bold: bool = False) -> float:
+    """Width of ``text`` in DejaVu Sans at size 10, in drawing units (from the font's
+    own metrics, read by matplotlib, which Diogel already depends on)."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    font = FontProperties(family="DejaVu Sans", size=10, weight="bold" if bold else "normal")
+    return float(TextToPath().get_text_width_height_descent(text, font, ismath=False)[0])
+
+
+def _fit(text: str, suffix: str, room: float, bold: bool = False) -> str:
+    """``text`` and ``suffix``, with ``text`` cut short (…) so that both fit in ``room``.
+
+    >>> _fit("Gwent Public Services Board", " (3)", 500.0)
+    'Gwent Public Services Board (3)'
+    >>> _fit("Gwent Public Services Board", " (3)", 100.0)
+    'Gwent Public… (3)'
+    """
+    if _width(text + suffix, bold) <= room:
+        return text + suffix
+    low, high = 0, len(text)
+    while low < high:  # the longest cut that fits
+        mid = (low + high + 1) // 2
+        if _width(text[:mid].rstrip() + "…" + suffix, bold) <= room:
+            low = mid
+        else:
+            high = mid - 1
+    return text[:low].rstrip() + "…" + suffix
 
 
 def network_svg(register: Register, t: Translator | None = None) -> str:
@@ -179,25 +204,23 @@ def network_svg(register: Register, t: Translator | None = None) -> str:
         name = body.label(lang) if body else body_id
         y = body_y[body_id]
         x = 8 + INDENT * depth
-        count = f" ({members.get(body_id, 0)})"
-        chars = int((BODY_X - 12 - x) / (BOLD_CHAR if depth == 0 else CHAR)) - len(count)
+        label = _fit(name, f" ({members.get(body_id, 0)})", BODY_X - 12 - x, bold=depth == 0)
         weight = ' font-weight="bold"' if depth == 0 else ""
         out.append(
             f"<g><title>{html.escape(name)}</title>"
             f'<rect x="{BODY_X - 4}" y="{y - 4:.1f}" width="8" height="8" fill="{BODY_FILL}"/>'
             f'<text x="{x}" y="{y + 3.5:.1f}" fill="{INK}"{weight}>'
-            f"{html.escape(_short(name, chars) + count)}</text></g>"
+            f"{html.escape(label)}</text></g>"
         )
     for person_id in layout.people:
         name = register.party_label(person_id, lang)
         y = person_y[person_id]
-        count = f" ({seats_of[person_id]})"
-        chars = int((WIDTH - PERSON_X - 12) / CHAR) - len(count)
+        label = _fit(name, f" ({seats_of[person_id]})", WIDTH - PERSON_X - 14)
         out.append(
             f"<g><title>{html.escape(name)}</title>"
             f'<circle cx="{PERSON_X}" cy="{y:.1f}" r="4.5" fill="{layout.colours[person_id]}"/>'
             f'<text x="{PERSON_X + 9}" y="{y + 3.5:.1f}" fill="{INK}">'
-            f"{html.escape(_short(name, chars) + count)}</text></g>"
+            f"{html.escape(label)}</text></g>"
         )
     out.extend(_legend(layout, t, legend_y))
     out.append("</svg>")
@@ -209,7 +232,7 @@ def _legend(layout: Layout, t: Translator, y: float) -> list[str]:
     x = 8.0
     for kind, colour in layout.kinds:
         label = t(ORGANISATION_KINDS[kind])
-        width = 16 + len(label) * 5.7 + 14
+        width = 12 + _width(label) * 0.95 + 18
         if x + width > WIDTH:
             x, y = 8.0, y + 18
         out.append(f'<circle cx="{x + 4}" cy="{y - 3}" r="4" fill="{colour}"/>')
@@ -218,8 +241,8 @@ def _legend(layout: Layout, t: Translator, y: float) -> list[str]:
     y += 20
     body, chair = t("Body (number of members)"), t("Chair")
     person = t("Person (number of seats), coloured by organisation")
-    chair_x = 8 + 12 + len(body) * 5.7 + 18
-    person_x = chair_x + 28 + len(chair) * 5.7 + 18
+    chair_x = 20 + _width(body) * 0.95 + 18
+    person_x = chair_x + 28 + _width(chair) * 0.95 + 18
     out.append(f'<rect x="8" y="{y - 7}" width="8" height="8" fill="{BODY_FILL}"/>')
     out.append(f'<text x="20" y="{y}">{html.escape(body)}</text>')
     out.append(f'<path d="M{chair_x:.0f} {y - 3} h22" stroke="{INK}" stroke-width="2.6"/>')

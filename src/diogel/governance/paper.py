@@ -25,7 +25,6 @@ from typing import Final
 
 from diogel.errors import InputError, NotFoundError
 from diogel.governance.coverage import Coverage, duty_coverage
-from diogel.governance.fields import suggest
 from diogel.governance.model import (
     Action,
     Body,
@@ -124,7 +123,10 @@ def build_paper(
     review = status.review
     board = register.body(review.commissioned_by)
     if board is None:  # pragma: no cover - the validator checks this
-        raise NotFoundError(f"no body '{review.commissioned_by}'", hint=suggest("", [], "body"))
+        raise NotFoundError(
+            f"the body '{review.commissioned_by}' that commissioned the review is not in the register",
+            hint="check the review's commissioned_by",
+        )
     if review.agreed_on and meeting < review.agreed_on:
         raise InputError(
             f"the meeting on {meeting.isoformat()} is before the review was agreed "

@@ -110,6 +110,7 @@ def _owner(paper: UpdatePaper, action: Action, lang: str) -> str:
 
 
 def section_purpose(paper: UpdatePaper, t: Translator) -> Section:
+    """1. What the paper is for, and what the Board is asked to do."""
     lang = t.lang
     board, review = t.soft(paper.board.label(lang)), paper.review.label(lang)
     if paper.previous:
@@ -130,6 +131,7 @@ def section_purpose(paper: UpdatePaper, t: Translator) -> Section:
 
 
 def section_summary(paper: UpdatePaper, t: Translator) -> Section:
+    """2. Key figures (actions, RAG, alerts) and the headlines in a few sentences."""
     status = paper.status
     counts, rags = status.by_status(), status.by_rag()
     figures = [
@@ -197,6 +199,7 @@ def _change_text(change: Change, t: Translator) -> str:
 
 
 def section_progress(paper: UpdatePaper, t: Translator) -> Section:
+    """3. Every change recorded since the last meeting, action by action."""
     lang = t.lang
     title = t("Progress since the last meeting")
     if not paper.moved:
@@ -232,6 +235,7 @@ def section_progress(paper: UpdatePaper, t: Translator) -> Section:
 
 
 def section_tracker(paper: UpdatePaper, t: Translator) -> Section:
+    """4. All actions (owner, due date, status, RAG) and the milestones."""
     lang = t.lang
     rows = []
     for state in paper.status.actions:
@@ -280,6 +284,7 @@ def section_tracker(paper: UpdatePaper, t: Translator) -> Section:
 
 
 def section_drift(paper: UpdatePaper, t: Translator) -> Section:
+    """5. The drift alerts, one sentence each."""
     status = paper.status
     title = t("Risk of drift")
     if not status.alerts:
@@ -294,6 +299,7 @@ def section_drift(paper: UpdatePaper, t: Translator) -> Section:
 
 
 def section_map(paper: UpdatePaper, t: Translator) -> Section:
+    """6. Duty coverage gaps and overlaps, officer load, and where agendas overlap."""
     lang = t.lang
     reg, cov = paper.register, paper.coverage
     covered = sum(c.status == "covered" for c in cov.cells)
@@ -366,6 +372,7 @@ def section_map(paper: UpdatePaper, t: Translator) -> Section:
 
 
 def section_decisions(paper: UpdatePaper, t: Translator) -> Section:
+    """7. What the Board is asked to decide, then to note."""
     lang = t.lang
     items = []
     for r in paper.decisions_recommendations:
@@ -386,6 +393,7 @@ def section_decisions(paper: UpdatePaper, t: Translator) -> Section:
 
 
 def section_next(paper: UpdatePaper, t: Translator) -> Section:
+    """8. Open actions due before the next meeting."""
     lang = t.lang
     if paper.next_meeting:
         caption = t(
@@ -403,6 +411,7 @@ def section_next(paper: UpdatePaper, t: Translator) -> Section:
 
 
 def appendix_matrix(paper: UpdatePaper, t: Translator) -> Section:
+    """Appendix A: the coverage matrix, duties by council area (a landscape page)."""
     lang = t.lang
     reg, cov = paper.register, paper.coverage
     columns = [(t("Duty"), "duty")] + [(reg.council_label(c, lang), "") for c in cov.councils]
@@ -425,6 +434,7 @@ def appendix_matrix(paper: UpdatePaper, t: Translator) -> Section:
 
 
 def appendix_network(paper: UpdatePaper, t: Translator, svg: str) -> Section:
+    """Appendix B: the network picture and every officer's seats."""
     lang = t.lang
     reg = paper.register
     rows = []

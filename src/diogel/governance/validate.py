@@ -33,6 +33,7 @@ from diogel.errors import NotFoundError
 from diogel.geography import Geography
 from diogel.governance.fields import (
     AREAS,
+    FORMAT,
     SPECS,
     BadValue,
     suggest,
@@ -201,6 +202,11 @@ def build_register(records: list[Record], *, geography: Geography | None = None)
         by_section[record.section].append(record)
     head_records = by_section.get("register") or [Record("register", {}, "register", 1)]
     head = check.convert(head_records[0])
+    if head["format"] not in (None, FORMAT):
+        check.problem(
+            head.record, "format", f"format '{head['format']}' is not one this Diogel reads",
+            f"write 'format: {FORMAT}', or update Diogel",
+        )  # fmt: skip
     check.councils = tuple(head["councils"] or ())
     if not check.councils:
         check.raise_first()
