@@ -209,7 +209,9 @@ def unseen_violence(
     if len(pxy) and placed.any():
         near = np.asarray(cKDTree(pxy).query_ball_point(xy[placed], r=radius, return_length=True))
     names = partner["place"] if "place" in partner else pd.Series([None] * len(partner))
-    names = names.to_numpy(dtype=object)[placed]
+    names = np.array(
+        [str(n) if isinstance(n, str) and n.strip() else "" for n in names], dtype=object
+    )[placed]
     police_streets = set(police["location"].map(_street)) if "location" in police else set()
     same_name = np.array([_street(n) in police_streets if n else False for n in names], dtype=bool)
     seen = (near > 0) | same_name

@@ -9,12 +9,14 @@ row and column included, with its total) and cells are hidden until, in every eq
 
 * either nothing or at least two cells are hidden, and
 * when the equation's total is shown, the hidden cells add up to ``k`` or more (hiding
-  a 1 and a 2 in a row whose total is 3 would still say that both are small).
+  a 1 and a 2 in a row whose total is 3 would still say that both are small);
 
-Complementary ("secondary") cells are chosen smallest first, never zeros (a hidden zero
-protects nothing), and totals only when no other cell will do. This is the standard
-row-and-column rule; it does not defend against every linear-programming attack on a
-large table, which is why tables shared this way should stay small.
+and then, as an audit, the largest value each hidden small count could take given
+everything shown is found by linear programming (the attack a careful reader could
+make by solving all rows and columns together): while any could not reach ``k``, one
+more cell beside it is hidden. Complementary ("secondary") cells are chosen smallest
+first, zeros only when nothing else in the row or column is left (a shown zero is
+information too), and totals last.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from typing import Final
 
 import numpy as np
 import pandas as pd
+from scipy.optimize import linprog
 
 from diogel.errors import InputError
 
@@ -173,17 +176,55 @@ def suppress_counts(counts: pd.Series, *, k: int = K) -> SuppressedTable:
 def _suppress(
     full: np.ndarray, equations: list[list[tuple[int, int]]], k: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Primary cells (0 < count < k), then complements until every equation is safe.
+    """Primary cells (0 < count < k), then complements until every equation is safe and
+    no hidden small count can be pinned down by solving the equations.
 
     In each equation the last cell is its total.
     """
     primary = (full > 0) & (full < k)
     hidden = primary.copy()
+    while True:
+        _complete_equations(full, hidden, equations, k)
+        exposed = next(
+            (
+                cell
+                for cell in zip(*np.nonzero(primary), strict=True)
+                if not _protected(full, hidden, equations, cell, k)
+            ),
+            None,
+        )
+        if exposed is None:
+            return primary, hidden & ~primary
+        hidden[_complement(full, hidden, equations, exposed)] = True
+
+
+def _complement(
+    full: np.ndarray,
+    hidden: np.ndarray,
+    equations: list[list[tuple[int, int]]],
+    cell: tuple[int, int],
+) -> tuple[int, int]:
+    """The next cell to hide to protect ``cell``: a visible non-zero cell of its own rows
+    and columns (smallest first, totals last), else a visible zero there (a reader who
+    sees a zero can use it), else the smallest visible cell anywhere."""
+    totals = {eq[-1] for eq in equations}
+    around = {c for eq in equations if cell in eq for c in eq if not hidden[c]}
+    everywhere = {c for eq in equations for c in eq if not hidden[c]}
+    for pool in ({c for c in around if full[c] > 0}, around, everywhere):
+        if pool:
+            return min(pool, key=lambda c: (c in totals, int(full[c]), c))
+    raise AssertionError("a protected table needs no more cells hidden")  # pragma: no cover
+
+
+def _complete_equations(
+    full: np.ndarray, hidden: np.ndarray, equations: list[list[tuple[int, int]]], k: int
+) -> None:
+    """Hide cells until every equation hides none or two or more cells, and (when its
+    total is shown) its hidden cells add up to ``k`` or more."""
     changed = True
     while changed:
         changed = False
         for cells in equations:
-            members = [cell for cell in cells if full[cell] > 0 or hidden[cell]]
             n_hidden = sum(bool(hidden[cell]) for cell in cells)
             if n_hidden == 0:
                 continue
@@ -192,12 +233,54 @@ def _suppress(
             unsafe = n_hidden == 1 or (not hidden[total] and 0 < inner_hidden < k)
             if not unsafe:
                 continue
-            # Smallest non-zero visible cell first; the total only as a last resort.
+            # Smallest non-zero visible cell first, then zeros; the total as a last resort.
             candidates = sorted(
-                (cell for cell in members if not hidden[cell] and full[cell] > 0),
-                key=lambda cell: (cell == total, int(full[cell]), cell),
+                (cell for cell in cells if not hidden[cell]),
+                key=lambda cell: (cell == total, full[cell] == 0, int(full[cell]), cell),
             )
             if candidates:
                 hidden[candidates[0]] = True
                 changed = True
-    return primary, hidden & ~primary
+
+
+def _protected(
+    full: np.ndarray,
+    hidden: np.ndarray,
+    equations: list[list[tuple[int, int]]],
+    cell: tuple[int, int],
+    k: int,
+) -> bool:
+    """Whether someone solving the table's equations (linear programming over the hidden
+    cells, all >= 0) can still not tell that ``cell`` is below ``k``.
+
+    Two-way tables with margins have integral vertices, so the real bounds are reached
+    by whole counts.
+    """
+    cells = [c for c in zip(*np.nonzero(hidden), strict=True)]
+    index = {c: i for i, c in enumerate(cells)}
+    rows, rhs = [], []
+    for eq in equations:
+        *inner, total = eq
+        coef = np.zeros(len(cells))
+        known = 0.0
+        for c in inner:
+            if hidden[c]:
+                coef[index[c]] += 1.0
+            else:
+                known -= float(full[c])
+        if hidden[total]:
+            coef[index[total]] -= 1.0
+        else:
+            known += float(full[total])
+        if coef.any():
+            rows.append(coef)
+            rhs.append(known)
+    objective = np.zeros(len(cells))
+    objective[index[cell]] = -1.0  # maximise the cell
+    found = linprog(
+        objective, A_eq=np.array(rows), b_eq=np.array(rhs), bounds=(0, None), method="highs"
+    )
+    if found.status == 3:  # unbounded: it could be anything
+        return True
+    high = -float(found.fun) if found.status == 0 else float(full[cell])
+    return high >= k - 1e-9

@@ -30,7 +30,6 @@ from diogel.analysis.cardiff import (
     unseen_violence,
 )
 from diogel.analysis.hotspots import HotspotResult, hotspot_gistar
-from diogel.analysis.near_repeat import KnoxResult, knox_test
 from diogel.analysis.suppression import K, suppress_counts, suppress_table
 from diogel.assess.areas import BUILT_IN, area_incidents
 from diogel.assess.hotspots import area_boundary
@@ -455,46 +454,6 @@ def _hot_cells(model: CardiffModel, k: int) -> dict[str, Any]:
         key: model.hotspots.settings[key] for key in ("cell_size", "neighbourhood", "adjustment")
     }
     return {"cells": cells, "settings": settings}
-
-
-def partner_near_repeat(
-    store: Store,
-    area: Area,
-    period: Period,
-    *,
-    geography: Geography | None = None,
-    datasets: Sequence[str] | None = None,
-    themes: Sequence[str] | None = None,
-    distance_bands: Sequence[float] = (0, 100, 200, 400),
-    time_bands: Sequence[float] = (0, 7, 14, 28),
-    permutations: int = 99,
-    seed: int | None = None,
-) -> KnoxResult:
-    """The Knox near-repeat test on the dated, placed partner events of an area and period."""
-    geo = geography or Geography.bundled()
-    filters: dict[str, Any] = {}
-    if datasets:
-        filters["datasets"] = list(datasets)
-    if themes:
-        filters["themes"] = list(themes)
-    events = area_partner_events(
-        store, area, period, geo, columns=("occurred_on", "x", "y"), **filters
-    )
-    events = events.dropna(subset=["x", "y"])
-    if len(events) < 2:
-        raise InputError(
-            f"{len(events)} placed partner events for {area.name_en} in {period.label}",
-            hint="the Knox test needs at least two events with a place and a date",
-        )
-    return knox_test(
-        events["x"].to_numpy(float),
-        events["y"].to_numpy(float),
-        pd.to_datetime(events["occurred_on"]).to_numpy(),
-        distance_bands=distance_bands,
-        time_bands=time_bands,
-        permutations=permutations,
-        seed=seed,
-    )
 
 
 def _records(frame: pd.DataFrame) -> list[Any]:

@@ -8,12 +8,13 @@ suppression); council and fire counts are shown as they are.
 
 from __future__ import annotations
 
-from typing import Final
+from collections.abc import Sequence
+from typing import Any, Final
 
 import numpy as np
 import pandas as pd
 
-from diogel.analysis.near_repeat import knox_test
+from diogel.analysis.near_repeat import KnoxResult, knox_test
 from diogel.analysis.suppression import K, suppress_counts, suppress_table
 from diogel.assess.cardiff import (
     HOUR_BAND,
@@ -25,7 +26,7 @@ from diogel.assess.cardiff import (
     value_labels,
 )
 from diogel.assess.model import Section, Statement, Table
-from diogel.errors import DiogelError
+from diogel.errors import DiogelError, InputError
 from diogel.geography import Area, Geography
 from diogel.i18n import Translator
 from diogel.periods import Period
@@ -291,3 +292,43 @@ def _near_repeats(
 def _lower_first(text: str) -> str:
     """'Ddydd Sadwrn' -> 'ddydd Sadwrn' (a day name inside a Welsh sentence)."""
     return text[:1].lower() + text[1:]
+
+
+def partner_near_repeat(
+    store: Store,
+    area: Area,
+    period: Period,
+    *,
+    geography: Geography | None = None,
+    datasets: Sequence[str] | None = None,
+    themes: Sequence[str] | None = None,
+    distance_bands: Sequence[float] = (0, 100, 200, 400),
+    time_bands: Sequence[float] = (0, 7, 14, 28),
+    permutations: int = 99,
+    seed: int | None = None,
+) -> KnoxResult:
+    """The Knox near-repeat test on the dated, placed partner events of an area and period."""
+    geo = geography or Geography.bundled()
+    filters: dict[str, Any] = {}
+    if datasets:
+        filters["datasets"] = list(datasets)
+    if themes:
+        filters["themes"] = list(themes)
+    events = area_partner_events(
+        store, area, period, geo, columns=("occurred_on", "x", "y"), **filters
+    )
+    events = events.dropna(subset=["x", "y"])
+    if len(events) < 2:
+        raise InputError(
+            f"{len(events)} placed partner events for {area.name_en} in {period.label}",
+            hint="the Knox test needs at least two events with a place and a date",
+        )
+    return knox_test(
+        events["x"].to_numpy(float),
+        events["y"].to_numpy(float),
+        pd.to_datetime(events["occurred_on"]).to_numpy(),
+        distance_bands=distance_bands,
+        time_bands=time_bands,
+        permutations=permutations,
+        seed=seed,
+    )

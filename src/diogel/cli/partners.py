@@ -359,7 +359,7 @@ def partner_near_repeat_command(
     seed: int | None,
 ) -> None:
     """Knox near-repeat test on dated partner events of an area and period."""
-    from diogel.assess.cardiff import partner_near_repeat
+    from diogel.assess.partner_section import partner_near_repeat
     from diogel.cli.analysis import _bands
 
     found, period, geo = area_period(state, area, start, end)

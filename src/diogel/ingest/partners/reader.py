@@ -1,8 +1,9 @@
 """Turn a partner file into partner events with a declared mapping; every row stored or rejected.
 
 Identifiers are pseudonymised here, before anything leaves the reader; rejected rows
-keep only the mapped columns, with identifiers shown as ``[pseudonymised]``, so no raw
-identifier, dropped column or undeclared column reaches the database.
+keep only the mapped columns, with identifiers shown as ``[pseudonymised]`` and place
+texts reduced to street level, so no raw identifier, house number, dropped column or
+undeclared column reaches the database.
 """
 
 from __future__ import annotations
@@ -429,7 +430,8 @@ class _Rows:
             stored[other] = text[other].map(street_level).to_numpy()
         if loc.required:
             nothing = ~given_any & blank(text)
-            named = " or ".join(f"'{c}'" for c in loc.columns)
+            quoted = [f"'{c}'" for c in loc.columns]
+            named = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
             self.add(nothing, lambda i: f"no location: {named} are all blank")
         has = ~np.isnan(x)
         lsoa = np.full(self.n, None, dtype=object)
@@ -458,12 +460,15 @@ class _Rows:
             "; ".join(str(reason(int(i))) for mask, reason in self.problems if mask[i]) for i in idx
         ]
         secret = {normalise_header(c) for c in self.m.identifiers.values()}
+        place_text = normalise_header(self.m.location.text) if self.m.location.text else None
         shown = [c for c in self.m.used_columns() if normalise_header(c) in self.t.frame]
         frame = self.t.frame.reset_index(drop=True)
         raw = [
             "; ".join(
                 f"{c}=[pseudonymised]"
                 if normalise_header(c) in secret
+                else f"{c}={street_level(frame[place_text].iloc[i])}"
+                if normalise_header(c) == place_text
                 else f"{c}={frame[normalise_header(c)].iloc[i]}"
                 for c in shown
             )

@@ -244,6 +244,7 @@ def _spoil(frame: pd.DataFrame, rng: np.random.Generator, k: int) -> pd.DataFram
             frame.loc[r, "Primary Means of Assault"] = "Spoon"
         elif kind == 2:
             frame.loc[r, ["Attendance Date", "Incident Date"]] = ["01/01/2000", "02/01/2000"]
-        else:
-            frame.loc[r, "Attendance Identifier"] = frame.loc[rows[0], "Attendance Identifier"]
+        else:  # the identifier of a row that is otherwise fine: one of the two is refused
+            clean = next(i for i in range(len(frame)) if i not in set(rows))
+            frame.loc[r, "Attendance Identifier"] = str(frame["Attendance Identifier"].iloc[clean])
     return frame
