@@ -29,7 +29,7 @@ def test_login_sets_a_secure_session_cookie(client: Any) -> None:
                        follow_redirects=False)  # fmt: skip
     assert done.status_code == 303 and done.headers["location"] == "/"
     cookie = next(c for c in done.headers.get_list("set-cookie") if c.startswith("diogel_session="))
-    assert "HttpOnly" in cookie and "Secure" in cookie and "SameSite=strict" in cookie
+    assert "HttpOnly" in cookie and "Secure" in cookie and "SameSite=lax" in cookie
     store = client.app.state.diogel.store
     value = cookie.split(";")[0].split("=", 1)[1]
     assert (
@@ -121,3 +121,28 @@ def test_language_from_query_then_cookie_then_browser(client: Any) -> None:
     assert chosen.cookies.get("diogel_lang") == "cy"
     assert '<html lang="cy">' in client.get("/login").text  # remembered
     assert '<html lang="en">' in client.get("/login?lang=en").text
+
+
+def test_a_tile_server_can_be_configured(site: Site) -> None:
+    from fastapi.testclient import TestClient
+
+    from diogel.config import Settings
+    from diogel.storage import open_store
+    from diogel.web import create_app
+
+    tiles = "https://tiles.example.org/{z}/{x}/{y}.png"
+    store = open_store(str(site.db))
+    extra = {"web": {"files_dir": str(site.files), "tile_url": tiles,
+                     "tile_attribution": "© Example contributors"}}  # fmt: skip
+    try:
+        with TestClient(create_app(Settings(str(site.db), extra=extra), store),
+                        base_url="https://testserver") as client:  # fmt: skip
+            log_in(client, "vic")
+            page = client.get("/map?area=Newport")
+            assert f'data-tiles="{tiles}"' in page.text
+            assert (
+                "img-src 'self' data: https://tiles.example.org;"
+                in page.headers["content-security-policy"]
+            )
+    finally:
+        store.close()

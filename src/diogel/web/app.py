@@ -70,7 +70,7 @@ def create_app(settings: Settings, store: Store) -> FastAPI:
         title="Diogel API",
         version=_version(),
         description="Data, analysis and strategic assessments for community safety "
-        "partnerships. Send an API token as 'Authorization: Bearer <token>' "
+        "partnerships. Send an API token as `Authorization: Bearer TOKEN` "
         "(create one with 'diogel tokens create'). Errors have one shape: "
         "{error, message, hint}.",
         openapi_url="/api/v1/openapi.json",

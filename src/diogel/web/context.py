@@ -104,10 +104,10 @@ class AppState:
             return None
         own: Store | None = getattr(self._local, "store", None)
         if own is None:
-            own = open_store(self._file_url)
-            self._local.store = own
-            with self.lock:
+            with self.lock:  # one at a time: opening checks the schema's migrations
+                own = open_store(self._file_url)
                 self._opened.append(own)
+            self._local.store = own
         return own
 
     def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:

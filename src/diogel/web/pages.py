@@ -73,7 +73,7 @@ def login(
     response = RedirectResponse(_local(next), status_code=303)
     response.set_cookie(
         SESSION_COOKIE, value, max_age=accounts.SESSION_DAYS * 24 * 3600, httponly=True,
-        samesite="strict", secure=state.options.secure_cookies, path="/",
+        samesite="lax", secure=state.options.secure_cookies, path="/",
     )  # fmt: skip
     response.delete_cookie(LOGIN_CSRF)
     return response
