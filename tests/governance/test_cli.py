@@ -46,7 +46,7 @@ def test_coverage_json_lists_every_council_duty_and_body_and_names_the_gaps(
             assert (duty["status"] == "gap") == (duty["bodies"] == [])
     newport = next(c for c in result["councils"] if c["name"] == "Newport")
     s17 = next(d for d in newport["duties"] if d["id"] == "cda-s17")
-    assert s17["bodies"] == [{"id": "ncc", "name": "Newport City Council"}]
+    assert s17["bodies"] == [{"id": "ncc", "name": "Newport City Council", "illustrative": False}]
     assert [c["name"] for c in result["councils_without_csp"]] == ["Monmouthshire", "Newport"]
     assert {(g["council"]["name"], g["duty"]["id"]) for g in result["gaps"]} == {
         ("Monmouthshire", "cda-strategy"), ("Monmouthshire", "domestic-homicide-reviews"),

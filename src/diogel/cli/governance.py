@@ -91,12 +91,16 @@ def governance_coverage(state: State, region: str | None, lang: str, as_json: bo
         csp = "" if council["has_csp"] else "  [no Community Safety Partnership]"
         click.echo(f"{council['name']}{csp}")
         for duty in council["duties"]:
-            bodies = "; ".join(b["name"] for b in duty["bodies"]) or "NO BODY"
+            bodies = (
+                "; ".join(b["name"] + (" *" if b["illustrative"] else "") for b in duty["bodies"])
+                or "NO BODY"
+            )
             click.echo(f"  {mark[duty['status']]} {duty['title']}: {bodies}")
     totals = result["totals"]
     click.echo(
         f"\n{totals['cells']} council-duty pairs: {totals['covered']} covered, "
-        f"{totals['gaps']} gaps (!!), {totals['overlaps']} overlaps (++)."
+        f"{totals['gaps']} gaps (!!), {totals['overlaps']} overlaps (++); "
+        "* marks what the register says is illustrative."
     )
     if result["councils_without_csp"]:
         names = ", ".join(c["name"] for c in result["councils_without_csp"])

@@ -35,6 +35,8 @@ class Cell:
     council: str
     duty: str
     bodies: tuple[str, ...]
+    #: Bodies whose discharge of the duty here the register marks as illustrative.
+    illustrative: frozenset[str] = frozenset()
 
     @property
     def status(self) -> str:
@@ -87,8 +89,12 @@ class Coverage:
             d = duties[duty_id]
             return {"id": d.id, "title": d.label(lang), "legislation": d.citation_label(lang)}
 
-        def bodies(ids: tuple[str, ...]) -> list[dict[str, str]]:
-            return [{"id": b, "name": register.party_label(b, lang)} for b in ids]
+        def bodies(cell: Cell) -> list[dict[str, Any]]:
+            return [
+                {"id": b, "name": register.party_label(b, lang),
+                 "illustrative": b in cell.illustrative}
+                for b in cell.bodies
+            ]  # fmt: skip
 
         return {
             "region": self.region,
@@ -97,7 +103,7 @@ class Coverage:
                     **council(code),
                     "has_csp": code not in self.councils_without_csp,
                     "duties": [
-                        {**duty(c.duty), "status": c.status, "bodies": bodies(c.bodies)}
+                        {**duty(c.duty), "status": c.status, "bodies": bodies(c)}
                         for c in self.cells
                         if c.council == code
                     ],
@@ -107,7 +113,7 @@ class Coverage:
             "councils_without_csp": [council(c) for c in self.councils_without_csp],
             "gaps": [{"council": council(c.council), "duty": duty(c.duty)} for c in self.gaps],
             "overlaps": [
-                {"council": council(c.council), "duty": duty(c.duty), "bodies": bodies(c.bodies)}
+                {"council": council(c.council), "duty": duty(c.duty), "bodies": bodies(c)}
                 for c in self.overlaps
             ],
             "totals": {
@@ -134,13 +140,21 @@ def duty_coverage(register: Register) -> Coverage:
         the order their discharges are listed.
     """
     found: dict[tuple[str, str], list[str]] = {}
+    marked: dict[tuple[str, str], set[str]] = {}
     for d in register.discharges:
         for council in d.areas:
             bodies = found.setdefault((council, d.duty), [])
             if d.body not in bodies:
                 bodies.append(d.body)
+            if d.illustrative:
+                marked.setdefault((council, d.duty), set()).add(d.body)
     cells = tuple(
-        Cell(council, duty.id, tuple(found.get((council, duty.id), ())))
+        Cell(
+            council,
+            duty.id,
+            tuple(found.get((council, duty.id), ())),
+            frozenset(marked.get((council, duty.id), ())),
+        )
         for council in register.councils
         for duty in register.duties
     )

@@ -420,7 +420,9 @@ def appendix_matrix(paper: UpdatePaper, t: Translator) -> Section:
         row = [(f"{duty.label(lang)} ({duty.citation_label(lang)})", "duty")]
         for council in cov.councils:
             cell = cov.cell(council, duty.id)
-            names = "; ".join(reg.party_label(b, lang) for b in cell.bodies)
+            names = "; ".join(
+                _star(reg.party_label(b, lang), b in cell.illustrative) for b in cell.bodies
+            )
             row.append((names or t("No body"), f"cover cover-{cell.status}"))
         rows.append(row)
     table = Table(
