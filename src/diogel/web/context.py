@@ -96,8 +96,12 @@ class AppState:
         self._local = threading.local()
         self._opened: list[Store] = []
         self._logins: dict[str, tuple[float, Any]] = {}
-        url = getattr(store, "url", "")
-        self._file_url = url if url and url != ":memory:" and Path(url).exists() else None
+        url = str(getattr(store, "url", ""))
+        server = url.startswith(("postgresql://", "postgres://"))
+        # A database other connections can reach: a DuckDB file, or a PostgreSQL server.
+        self._file_url = (
+            url if server or (url and url != ":memory:" and Path(url).exists()) else None
+        )
 
     def _thread_store(self) -> Store | None:
         if self._file_url is None:
