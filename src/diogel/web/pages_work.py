@@ -73,7 +73,14 @@ def assessments(request: Request) -> Response:
     state = state_of(request)
     form = choices(request, months=6)
     jobs = [job_dict(r) for r in state.run(db.jobs, "assessment")]
-    return page(request, "assessments.html", "Assessments", form=form, jobs=jobs)
+    return page(request, "assessments.html", "Assessments", form=form, jobs=jobs,
+                names=_area_names(request))  # fmt: skip
+
+
+def _area_names(request: Request) -> dict[str, str]:
+    """Council names by code, in the page's language (jobs record the code)."""
+    return {c["code"]: c["name"] for c in queries.councils(choose_language(request),
+                                                          state_of(request))}  # fmt: skip
 
 
 @router.post("/assessments")
@@ -98,7 +105,7 @@ def create_assessment(
 def assessment(request: Request, job_id: int) -> Response:
     require(request, "viewer")
     job = _job_or_404(request, job_id, "assessment")
-    return page(request, "assessment_job.html", "Assessment", job=job)
+    return page(request, "assessment_job.html", "Assessment", job=job, names=_area_names(request))
 
 
 @router.get("/admin/users")
