@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 
 from diogel.governance.model import (
     RAGS,
-    SEAT_ROLES,
     STATUSES,
     THEMES,
     Action,
@@ -75,11 +74,21 @@ def _list(items: list[str], ordered: bool = False) -> Block:
     return Block("olist" if ordered else "list", items=[(i, []) for i in items])
 
 
-def _star(text: str, illustrative: bool) -> str:
+def mark_illustrative(text: str, illustrative: bool) -> str:
+    """The text with the paper's mark for illustrative entries.
+
+    >>> mark_illustrative("Recruit the coordinator", True)
+    'Recruit the coordinator *'
+    """
     return f"{text} *" if illustrative else text
 
 
-def _lower_first(text: str) -> str:
+def lower_first(text: str) -> str:
+    """Lower-case the first letter of a label used mid-sentence, but not of an acronym.
+
+    >>> lower_first("Health and social care"), lower_first("CONTEST board")
+    ('health and social care', 'CONTEST board')
+    """
     return text[:1].lower() + text[1:] if text[1:2].islower() or len(text) == 1 else text
 
 
@@ -210,7 +219,7 @@ def section_progress(paper: UpdatePaper, t: Translator) -> Section:
         for i, change in enumerate(movement.changes):
             rows.append([
                 (a.id if i == 0 else "", "ref"),
-                (_star(a.label(lang), a.illustrative) if i == 0 else "", ""),
+                (mark_illustrative(a.label(lang), a.illustrative) if i == 0 else "", ""),
                 (_change_text(change, t), ""),
                 (t.date(change.changed_on), "date"),
                 (change.note_label(lang) or "", ""),
@@ -242,7 +251,7 @@ def section_tracker(paper: UpdatePaper, t: Translator) -> Section:
         a = state.action
         rows.append([
             (a.id, "ref"),
-            (_star(a.label(lang), a.illustrative), ""),
+            (mark_illustrative(a.label(lang), a.illustrative), ""),
             (_owner(paper, a, lang), ""),
             (t.date(a.due) if a.due else "-", "date"),
             (_status(t, a.status), ""),
@@ -269,7 +278,11 @@ def section_tracker(paper: UpdatePaper, t: Translator) -> Section:
         else:
             reached = (t("Not yet"), "")
         milestone_rows.append(
-            [(_star(m.label(lang), m.illustrative), ""), (t.date(m.due), "date"), reached]
+            [
+                (mark_illustrative(m.label(lang), m.illustrative), ""),
+                (t.date(m.due), "date"),
+                reached,
+            ]
         )
     milestones = Table(
         t("Milestones"),
@@ -357,7 +370,7 @@ def section_map(paper: UpdatePaper, t: Translator) -> Section:
         items = []
         for o in paper.overlaps[:TOP_OVERLAPS]:
             a, b = reg.party_label(o.body_a, lang), _aspirate(reg.party_label(o.body_b, lang), t)
-            themes = ", ".join(_lower_first(t(THEMES[x])) for x in o.shared_themes)
+            themes = ", ".join(lower_first(t(THEMES[x])) for x in o.shared_themes)
             n = len(o.shared_members)
             if themes:
                 text = t.ngettext("{a} and {b} share {themes}, and {n} member sits on both.",
@@ -403,60 +416,8 @@ def section_next(paper: UpdatePaper, t: Translator) -> Section:
         caption = t("Actions due in the next three months")
     if not paper.due_before_next:
         return Section("next", t("Next steps"), [_p(caption + ": " + t("none."))])
-    rows = [[(a.id, "ref"), (_star(a.label(lang), a.illustrative), ""), (_owner(paper, a, lang), ""),
+    rows = [[(a.id, "ref"), (mark_illustrative(a.label(lang), a.illustrative), ""), (_owner(paper, a, lang), ""),
              (t.date(a.due) if a.due else "-", "date")] for a in paper.due_before_next]  # fmt: skip
     table = Table(caption, [(t("Ref."), "ref"), (t("Action"), ""), (t("Owner"), ""),
                             (t("Due"), "date")], rows)  # fmt: skip
     return Section("next", t("Next steps"), [Block("table", table=table)])
-
-
-def appendix_matrix(paper: UpdatePaper, t: Translator) -> Section:
-    """Appendix A: the coverage matrix, duties by council area (a landscape page)."""
-    lang = t.lang
-    reg, cov = paper.register, paper.coverage
-    columns = [(t("Duty"), "duty")] + [(reg.council_label(c, lang), "") for c in cov.councils]
-    rows = []
-    for duty in reg.duties:
-        row = [(f"{duty.label(lang)} ({duty.citation_label(lang)})", "duty")]
-        for council in cov.councils:
-            cell = cov.cell(council, duty.id)
-            names = "; ".join(
-                _star(reg.party_label(b, lang), b in cell.illustrative) for b in cell.bodies
-            )
-            row.append((names or t("No body"), f"cover cover-{cell.status}"))
-        rows.append(row)
-    table = Table(
-        t("Which body discharges each duty in each council area"),
-        columns,
-        rows,
-        note=t("No body: a gap. Two or more bodies: an overlap."),
-    )
-    return Section("appendix-a", t("Appendix A: duty coverage by council area"),
-                   [Block("table", table=table)], number="A", landscape=True)  # fmt: skip
-
-
-def appendix_network(paper: UpdatePaper, t: Translator, svg: str) -> Section:
-    """Appendix B: the network picture and every officer's seats."""
-    lang = t.lang
-    reg = paper.register
-    rows = []
-    for p in paper.load.people:
-        if not p.seats:
-            continue
-        bodies = "; ".join(reg.party_label(b, lang) for b in p.bodies)
-        rows.append([(reg.party_label(p.person, lang), ""), (reg.party_label(p.organisation, lang), ""),
-                     (bodies, ""), (t.format_int(p.hours), "num")])  # fmt: skip
-    roles = ", ".join(_lower_first(t(r)) for r in SEAT_ROLES.values())
-    table = Table(
-        t("Seats held by each officer"),
-        [
-            (t("Officer"), ""),
-            (t("Organisation"), ""),
-            (t("Bodies"), ""),
-            (t("Hours a year"), "num"),
-        ],
-        rows,
-        note=t("Seats include every role on a body: {roles}.", roles=roles),
-    )
-    return Section("appendix-b", t("Appendix B: the network of boards and people"),
-                   [Block("svg", text=svg), Block("table", table=table)], number="B")  # fmt: skip

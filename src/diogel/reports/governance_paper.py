@@ -32,11 +32,10 @@ from diogel import i18n
 from diogel.errors import InputError
 from diogel.governance.network import network_svg
 from diogel.governance.paper import UpdatePaper
+from diogel.governance.paper_frame import appendix_matrix, appendix_network, paper_frame
 from diogel.governance.paper_text import (
     Block,
     Section,
-    appendix_matrix,
-    appendix_network,
     section_decisions,
     section_drift,
     section_map,
@@ -69,8 +68,7 @@ def paper_html(
         Add the A4 print layout (running header, page numbers, landscape appendix).
     """
     t = translator or i18n.translator("en")
-    lang = t.lang
-    title = t("{review}: progress update", review=paper.review.label(lang))
+    frame = paper_frame(paper, t)
     sections: list[Section] = [
         section_purpose(paper, t),
         section_summary(paper, t),
@@ -87,44 +85,21 @@ def paper_html(
         appendix_matrix(paper, t),
         appendix_network(paper, t, network_svg(paper.register, t)),
     ]
-    decided = bool(paper.decisions_actions or paper.decisions_recommendations)
-    header = [
-        (t("Meeting"), paper.board.label(lang), "meeting"),
-        (t("Report"), title, ""),
-        (t("Date"), t.date(paper.meeting), ""),
-        (t("Status"), t("For decision") if decided else t("For information"), ""),
-    ]
-    if paper.previous:
-        header.append((t("Previous meeting"), t.date(paper.previous), ""))
-    page_css = None
-    if paged:
-        page_css = Markup(
-            css_content(
-                t("Page {page} of {pages}"), {"page": "counter(page)", "pages": "counter(pages)"}
-            )
-        )
-    footer = [
-        t("Prepared with Diogel from the {region} governance register.",
-          region=paper.register.label(lang)),
-    ]  # fmt: skip
-    if paper.register.source:
-        footer.insert(0, t("Source: {source}", source=paper.register.source))
+    counters = {"page": "counter(page)", "pages": "counter(pages)"}
     template = _environment().get_template("governance_paper.html")
     return template.render(
-        lang=lang,
-        title=title,
-        running=Markup(css_content(f"{paper.board.label(lang)} · {t.date(paper.meeting)}", {})),
-        header=header,
+        lang=t.lang,
+        title=frame.title,
+        running=Markup(css_content(frame.running, {})),
+        header=frame.header,
         sections=sections,
         appendices=appendices,
-        illustrative=t("Entries marked * are illustrative: the source document does not give them.")
-        if paper.has_illustrative
-        else None,
-        footer=footer,
+        illustrative=frame.illustrative,
+        footer=frame.footer,
         base_css=Markup(_stylesheet("report.css")),
         paged=paged,
-        page_number=page_css,
-        skip=t("Skip to main content"),
+        page_number=Markup(css_content(frame.page_number, counters)) if paged else None,
+        skip=frame.skip,
     )
 
 
