@@ -87,7 +87,10 @@ def replicate(target: Path, rows_wanted: int) -> int:
             force = f.parent.name
             name = force.replace("-", " ").title().replace(" ", "-")
             tag = f"Copy{c:02d}"
-            data = data.replace(f",{name} Police,".encode(), f",{name} {tag} Police,".encode())
+            # "Reported by" and "Falls within" sit side by side and share their commas, so
+            # one pass of replace() renames only the first: a second pass renames the other.
+            for _ in range(2):
+                data = data.replace(f",{name} Police,".encode(), f",{name} {tag} Police,".encode())
             out = target / f"{f.name[:7]}-{force}-{tag.lower()}-street.csv"
             out.write_bytes(data)
             rows += data.count(b"\n") - 1
