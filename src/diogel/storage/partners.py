@@ -128,7 +128,7 @@ def store_partner_file(store: Store, item: PartnerFile, loaded_at: dt.datetime) 
     events = item.events.assign(
         dataset=item.dataset, agency=item.agency, area_code=item.area_code, file_id=file_id
     )
-    store.insert_frame("partner_events", events)
+    store.insert_frame("partner_events", _plain(events))
     before = _count(store, item.dataset)
     if item.dedupe == "record":
         store.execute(
@@ -146,12 +146,11 @@ def store_partner_file(store: Store, item: PartnerFile, loaded_at: dt.datetime) 
     store.execute("DELETE FROM snapshots WHERE dataset = ?", [item.dataset])
     store.execute(_SNAPSHOTS, [item.dataset])
     if len(item.rejects):
-        store.insert_frame(
-            "rejects", item.rejects[["line", "reason", "raw"]].assign(file_id=file_id)
-        )
+        rejects = item.rejects[["line", "reason", "raw"]].assign(file_id=file_id)
+        store.insert_frame("rejects", _plain(rejects))
     if len(item.reviews):
         cols = ["line", "text", "candidate", "score", "reason"]
-        store.insert_frame("place_reviews", item.reviews[cols].assign(file_id=file_id))
+        store.insert_frame("place_reviews", _plain(item.reviews[cols].assign(file_id=file_id)))
     store.execute(
         "INSERT INTO partner_files (file_id, dataset, mapping, mapping_sha256, agency, key_id, "
         "area_code, matched, review, unmatched, replaced) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -170,6 +169,17 @@ def store_partner_file(store: Store, item: PartnerFile, loaded_at: dt.datetime) 
         ],
     )
     return file_id, replaced
+
+
+def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+    """A fresh frame with text columns as Python strings.
+
+    pandas' Arrow-backed string columns, once concatenated and sorted, can reach the
+    PostgreSQL backend's CSV writer as sliced ``large_string`` arrays that it writes as the
+    wrong bytes; plain object columns are written correctly by both backends.
+    """
+    text = [c for c in frame.columns if pd.api.types.is_string_dtype(frame[c].dtype)]
+    return frame.astype(dict.fromkeys(text, object)).reset_index(drop=True)
 
 
 def _count(store: Store, dataset: str) -> int:
