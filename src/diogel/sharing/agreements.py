@@ -1,0 +1,226 @@
+"""Information sharing agreements: read from TOML, checked, stored, listed and revoked."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from diogel.errors import InputError, NotFoundError
+from diogel.sharing import checks
+from diogel.storage import sharing as db
+from diogel.storage.base import Store
+from diogel.storage.partners import EVENT_COLUMNS
+from diogel.storage.sqlstore import _INCIDENT_COLUMNS
+
+#: Fields an agreement may name (columns of incidents and of partner events).
+FIELDS = frozenset(EVENT_COLUMNS) | frozenset(_INCIDENT_COLUMNS)
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """A checked agreement, ready to store (see ``docs/sharing.md`` for the file format)."""
+
+    agreement_id: str
+    title: str
+    purpose: str
+    legal_basis: str
+    level: str
+    starts_on: dt.date
+    review_on: dt.date | None
+    expires_on: dt.date
+    retention_days: int
+    parties: tuple[tuple[str, str, str], ...]
+    datasets: tuple[tuple[str, tuple[str, ...] | None], ...]
+    areas: tuple[str, ...]
+    signatories: tuple[tuple[str, str, dt.date], ...]
+
+
+def read_agreement(path: str | Path) -> Agreement:
+    """Read and check an agreement file (TOML)."""
+    p = Path(path)
+    try:
+        raw = tomllib.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise NotFoundError(f"no agreement file '{p}'", hint="check the path") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"agreement file '{p}' is not valid TOML ({exc})", hint="fix it") from None
+    return parse_agreement(raw)
+
+
+def parse_agreement(raw: dict[str, Any]) -> Agreement:
+    """Check an agreement given as a mapping (the TOML file's content)."""
+    known = {"id", "title", "purpose", "legal_basis", "level", "starts", "review", "expires",
+             "retention_days", "parties", "datasets", "areas", "signatories"}  # fmt: skip
+    extra = sorted(set(raw) - known)
+    if extra:
+        raise InputError(f"unknown agreement keys {extra}", hint=f"use {', '.join(sorted(known))}")
+    for key in ("id", "title", "purpose", "legal_basis", "starts", "expires", "retention_days"):
+        if key not in raw:
+            raise InputError(f"the agreement has no '{key}'", hint="see docs/sharing.md")
+    starts = checks.date(raw["starts"], "starts")
+    expires = checks.date(raw["expires"], "expires")
+    review = None if raw.get("review") is None else checks.date(raw["review"], "review")
+    if expires <= starts:
+        raise InputError("an agreement must expire after it starts", hint="check 'expires'")
+    if review is not None and not starts <= review <= expires:
+        raise InputError("the review date must fall between start and expiry", hint="fix 'review'")
+    days = raw["retention_days"]
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 36500:
+        raise InputError(f"retention_days must be 1 to 36500; received {days!r}", hint="e.g. 730")
+    parties = tuple(
+        (
+            checks.choice(p.get("kind"), ("agency", "partnership"), "party kind"),
+            checks.identifier(p.get("id"), "party id"),
+            checks.choice(p.get("role"), ("provider", "recipient"), "party role"),
+        )
+        for p in _tables(raw, "parties")
+    )
+    roles = {role for _, _, role in parties}
+    if roles != {"provider", "recipient"}:
+        raise InputError("an agreement needs a provider and a recipient", hint="add [[parties]]")
+    datasets = tuple(_dataset(d) for d in _tables(raw, "datasets"))
+    signatories = tuple(
+        (
+            checks.text(s.get("name"), "signatory name", limit=200),
+            checks.identifier(s.get("agency"), "signatory agency"),
+            checks.date(s.get("signed"), "signed"),
+        )
+        for s in _tables(raw, "signatories")
+    )
+    return Agreement(
+        checks.identifier(raw["id"], "agreement id"),
+        checks.text(raw["title"], "title", limit=300),
+        checks.text(raw["purpose"], "purpose"),
+        checks.text(raw["legal_basis"], "legal basis"),
+        checks.choice(raw.get("level", "aggregate"), checks.LEVELS, "level"),
+        starts, review, expires, days, parties, datasets,
+        tuple(checks.areas(raw.get("areas", []))), signatories,
+    )  # fmt: skip
+
+
+def _tables(raw: dict[str, Any], key: str) -> list[dict[str, Any]]:
+    items = raw.get(key)
+    if not isinstance(items, list) or not items or not all(isinstance(i, dict) for i in items):
+        raise InputError(f"the agreement needs one or more [[{key}]]", hint="see docs/sharing.md")
+    return items
+
+
+def _dataset(item: dict[str, Any]) -> tuple[str, tuple[str, ...] | None]:
+    name = checks.identifier(item.get("name"), "dataset")
+    fields = item.get("fields")
+    if fields == "*":
+        return name, None
+    if not isinstance(fields, list) or not fields:
+        raise InputError(
+            f"dataset '{name}' needs the list of fields shared", hint='e.g. fields = ["month"]'
+        )
+    bad = sorted({str(f) for f in fields} - FIELDS)
+    if bad:
+        raise InputError(f"unknown fields {bad} for '{name}'", hint=f"choose from {sorted(FIELDS)}")
+    return name, tuple(sorted(set(fields)))
+
+
+def add_agreement(store: Store, agreement: Agreement, *, now: dt.datetime | None = None) -> None:
+    """Store an agreement after checking it against what is registered: parties exist, each
+    dataset is declared and its owner is a providing party, and the owner has signed."""
+    if db.agreement(store, agreement.agreement_id) is not None:
+        raise InputError(
+            f"agreement '{agreement.agreement_id}' already exists",
+            hint="agreements are never edited: revoke it and add a new one with another id",
+        )
+    for kind, party_id, _ in agreement.parties:
+        if not db.body_exists(store, kind, party_id):
+            raise NotFoundError(f"no {kind} called '{party_id}'", hint="register it first")
+    providers = {p for k, p, r in agreement.parties if k == "agency" and r == "provider"}
+    signed = {agency for _, agency, _ in agreement.signatories}
+    for dataset, _ in agreement.datasets:
+        policy = db.dataset_policy(store, dataset)
+        if policy is None:
+            raise NotFoundError(
+                f"dataset '{dataset}' has no declared owner",
+                hint=f"run 'diogel dataset-policy set {dataset} --owner AGENCY --sensitivity ...'",
+            )
+        if policy[0] not in providers:
+            raise InputError(
+                f"only the owner of '{dataset}' ({policy[0]}) can share it",
+                hint="name the owning agency as a provider party",
+            )
+        if policy[0] not in signed:
+            raise InputError(
+                f"the owner of '{dataset}' ({policy[0]}) has not signed",
+                hint="add a [[signatories]] entry for it",
+            )
+    now = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    a = agreement
+    db.add_agreement(
+        store,
+        (a.agreement_id, a.title, a.purpose, a.legal_basis, a.level, a.starts_on, a.review_on,
+         a.expires_on, a.retention_days, now),
+        a.parties,
+        [(d, "*" if f is None else ",".join(f)) for d, f in a.datasets],
+        a.areas,
+        a.signatories,
+    )  # fmt: skip
+    db.append_audit(
+        store, now, "system", "agreement", None, json.dumps({"agreement": a.agreement_id}), 0
+    )
+
+
+def show_agreement(store: Store, agreement_id: str) -> dict[str, Any]:
+    """One agreement in full."""
+    found = db.agreement(store, checks.identifier(agreement_id, "agreement id"))
+    if found is None:
+        raise NotFoundError(f"no agreement '{agreement_id}'", hint="run 'diogel agreements list'")
+    return found
+
+
+def list_agreements(store: Store, at: dt.datetime | None = None) -> pd.DataFrame:
+    """Agreements with their state at ``at``: in force, not started, expired or revoked,
+    and whether a review is due."""
+    at = at or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    frame = db.agreements(store)
+    frame["state"] = [_state(r, at) for r in frame.itertuples()]
+    frame["review_due"] = [
+        _present(r.review_on) and _day(r.review_on) <= at.date() for r in frame.itertuples()
+    ]
+    return frame
+
+
+def _present(value: Any) -> bool:
+    return value is not None and not bool(pd.isna(value))
+
+
+def _day(value: Any) -> dt.date:
+    return pd.Timestamp(value).date()
+
+
+def _state(row: Any, at: dt.datetime) -> str:
+    if _present(row.revoked_at) and pd.Timestamp(row.revoked_at) <= at:
+        return "revoked"
+    if _day(row.starts_on) > at.date():
+        return "not started"
+    return "expired" if _day(row.expires_on) <= at.date() else "in force"
+
+
+def revoke_agreement(
+    store: Store, agreement_id: str, *, by: str, reason: str, now: dt.datetime | None = None
+) -> None:
+    """Revoke an agreement: from this moment it grants nothing."""
+    found = show_agreement(store, agreement_id)
+    if found["revoked_at"] is not None:
+        raise InputError(f"agreement '{agreement_id}' is already revoked", hint="nothing to do")
+    now = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    db.revoke_agreement(
+        store,
+        agreement_id,
+        now,
+        checks.text(by, "revoked by", limit=200),
+        checks.text(reason, "reason"),
+    )
+    db.append_audit(store, now, by, "revoke", None, json.dumps({"agreement": agreement_id}), 0)

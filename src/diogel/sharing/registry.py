@@ -1,0 +1,105 @@
+"""Agencies, partnerships, people's memberships and datasets' owners and sensitivity."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import pandas as pd
+
+from diogel.errors import InputError, NotFoundError
+from diogel.sharing import checks
+from diogel.storage import sharing as db
+from diogel.storage.base import Store
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def add_agency(store: Store, agency_id: str, name: str, kind: str) -> None:
+    """Register an agency (police force, council, health board, fire service, ...).
+
+    Examples
+    --------
+    >>> from diogel.storage import open_store
+    >>> s = open_store(":memory:")
+    >>> add_agency(s, "gwent-police", "Gwent Police", "police")
+    >>> list(db.agencies(s)["agency_id"])
+    ['gwent-police']
+    """
+    agency_id = checks.identifier(agency_id, "agency id")
+    name = checks.text(name, "agency name", limit=200)
+    kind = checks.choice(kind, checks.AGENCY_KINDS, "agency kind")
+    if db.body_exists(store, "agency", agency_id):
+        raise InputError(f"agency '{agency_id}' already exists", hint="choose another id")
+    db.add_agency(store, agency_id, name, kind, _now())
+
+
+def add_partnership(
+    store: Store,
+    partnership_id: str,
+    name: str,
+    kind: str,
+    council_codes: Sequence[str],
+    *,
+    parent: str | None = None,
+) -> None:
+    """Register a partnership (a CSP, a region, the national network) and its council areas."""
+    partnership_id = checks.identifier(partnership_id, "partnership id")
+    name = checks.text(name, "partnership name", limit=200)
+    kind = checks.choice(kind, checks.PARTNERSHIP_KINDS, "partnership kind")
+    codes = checks.areas(council_codes)
+    if not codes:
+        raise InputError("a partnership needs at least one council area", hint="add --area W06...")
+    if db.body_exists(store, "partnership", partnership_id):
+        raise InputError(f"partnership '{partnership_id}' already exists", hint="choose another id")
+    if parent is not None:
+        _must_exist(store, "partnership", checks.identifier(parent, "parent partnership"))
+    db.add_partnership(store, partnership_id, name, kind, parent, codes, _now())
+
+
+def add_member(store: Store, username: str, kind: str, body_id: str, role: str) -> None:
+    """Make a person (web user name) a member of an agency or partnership with a role
+    (``viewer`` sees counts only; ``analyst`` and ``ig-lead`` what agreements allow)."""
+    username = checks.username(username)
+    kind = checks.choice(kind, ("agency", "partnership"), "body kind")
+    body_id = checks.identifier(body_id, f"{kind} id")
+    role = checks.choice(role, tuple(checks.ROLE_LEVEL), "role")
+    _must_exist(store, kind, body_id)
+    db.set_membership(store, username, kind, body_id, role)
+
+
+def set_dataset_policy(
+    store: Store,
+    dataset: str,
+    owner: str,
+    sensitivity: str,
+    *,
+    min_count: int = 5,
+    description: str | None = None,
+) -> None:
+    """Declare the agency that owns a dataset, its sensitivity and (for special category
+    data) the smallest count that may be shown."""
+    dataset = checks.identifier(dataset, "dataset")
+    owner = checks.identifier(owner, "owner agency")
+    sensitivity = checks.choice(sensitivity, checks.SENSITIVITIES, "sensitivity")
+    if isinstance(min_count, bool) or not isinstance(min_count, int) or not 2 <= min_count <= 100:
+        raise InputError(f"min count must be 2 to 100; received {min_count!r}", hint="NHS uses 5")
+    if description is not None:
+        description = checks.text(description, "description")
+    _must_exist(store, "agency", owner)
+    db.set_dataset(store, dataset, owner, sensitivity, min_count, description)
+
+
+def memberships(store: Store, username: str | None = None) -> pd.DataFrame:
+    """Memberships of one person (or of everyone)."""
+    return db.memberships(store, None if username is None else checks.username(username))
+
+
+def _must_exist(store: Store, kind: str, body_id: str) -> None:
+    if not db.body_exists(store, kind, body_id):
+        raise NotFoundError(
+            f"no {kind} called '{body_id}'",
+            hint=f"run 'diogel {'agencies' if kind == 'agency' else 'partnerships'} list'",
+        )

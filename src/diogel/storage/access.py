@@ -1,0 +1,459 @@
+"""Enforcement of sharing agreements: a read-only store scoped to one person at one moment.
+
+Every read of incidents and partner events made through a :class:`ScopedStore` asks the
+access policy what this person may see of the dataset *at the moment of the read*, then
+filters rows (dataset, partnership and agreement areas) and fields, answers counts only
+where an agreement gives aggregates, hides small counts of special category data, and
+appends an audit entry for every read of data that is not open. Raw SQL and writes are
+not offered, so code handed a ScopedStore cannot go around it.
+
+The policy (``diogel.sharing.policy``) and the suppression rule
+(``diogel.analysis.suppression``) are passed in by ``diogel.sharing.scoped``, which keeps
+this module free of analysis code; build ScopedStores with that function.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+import pandas as pd
+
+from diogel.errors import AccessDenied, InputError
+from diogel.storage import sql
+from diogel.storage.base import AreaFilter, Store
+from diogel.storage.partners import EVENT_COLUMNS
+from diogel.storage.sharing import append_audit
+from diogel.storage.sqlstore import _GROUPABLE, _INCIDENT_COLUMNS
+
+#: Levels of access, least first.
+LEVELS: Final = ("aggregate", "pseudonymised", "record")
+#: Columns that say which dataset a row is from: always visible.
+_META: Final = frozenset({"dataset", "source"})
+#: Free text that could identify someone: never given at the pseudonymised level.
+FREE_TEXT: Final = frozenset({"location", "place", "context"})
+#: Record identifiers: re-keyed per agreement at the pseudonymised level.
+KEYS: Final = frozenset({"crime_id", "record_key", "person_key"})
+#: Store methods that write or run raw SQL: a ScopedStore refuses them by name.
+_BYPASS: Final = frozenset(
+    {"execute", "query", "query_rows", "insert_frame", "next_id", "transaction", "load_files",
+     "insert_rejects", "apply_outcome_events", "replace_boundaries", "record_file",
+     "current_checksums", "migrate", "con", "conn"}
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Principal:
+    """A signed-in person, by user name."""
+
+    username: str
+
+
+@dataclass(frozen=True)
+class Grant:
+    """One reason a person may see a dataset: open data, ownership, or an agreement.
+
+    ``fields`` and ``areas`` (council codes) are None when not limited.
+    """
+
+    source: str
+    level: str
+    fields: frozenset[str] | None = None
+    areas: frozenset[str] | None = None
+
+    def covers(self, columns: Sequence[str]) -> bool:
+        wanted = set(columns) - _META
+        if self.level == "pseudonymised" and wanted & FREE_TEXT:
+            return False
+        return self.fields is None or wanted <= self.fields
+
+
+@dataclass(frozen=True)
+class Access:
+    """What one person may see of one dataset at one moment."""
+
+    dataset: str
+    sensitivity: str
+    min_count: int
+    grants: tuple[Grant, ...]
+
+    @property
+    def is_open(self) -> bool:
+        return self.sensitivity == "open"
+
+    def for_records(self, columns: Sequence[str]) -> tuple[Grant, ...]:
+        """Grants that give rows with all of ``columns``."""
+        return tuple(g for g in self.grants if g.level != "aggregate" and g.covers(columns))
+
+    def for_counts(self, by: Sequence[str]) -> tuple[Grant, ...]:
+        """Grants that give counts grouped by ``by``."""
+        return tuple(g for g in self.grants if g.covers(by))
+
+    def as_dict(self) -> dict[str, Any]:
+        """A plain description for pages and ``--json``."""
+        return {
+            "dataset": self.dataset,
+            "sensitivity": self.sensitivity,
+            "min_count": self.min_count,
+            "grants": [
+                {"source": g.source, "level": g.level,
+                 "fields": None if g.fields is None else sorted(g.fields),
+                 "areas": None if g.areas is None else sorted(g.areas)}
+                for g in self.grants
+            ],
+        }  # fmt: skip
+
+
+#: (store, username, dataset, moment) -> Access
+Policy = Callable[[Store, str, str, dt.datetime], Access]
+#: (counts with ``by`` columns and ``count``, by, k) -> counts with small ones hidden (NA)
+Suppressor = Callable[[pd.DataFrame, Sequence[str], int], pd.DataFrame]
+
+
+def _areas(grants: Sequence[Grant]) -> frozenset[str] | None:
+    if any(g.areas is None for g in grants):
+        return None
+    return frozenset().union(*(g.areas or frozenset() for g in grants))
+
+
+def _level(grants: Sequence[Grant]) -> str:
+    return min((g.level for g in grants), key=LEVELS.index)
+
+
+def _in(column: str, values: Sequence[str]) -> str:
+    return f"{column} IN ({', '.join('?' for _ in values)})" if values else "1 = 0"
+
+
+def _names(values: Sequence[str], allowed: frozenset[str], what: str) -> list[str]:
+    if isinstance(values, str):
+        values = [values]
+    bad = [v for v in values if v not in allowed]
+    if bad or not values:
+        raise InputError(
+            f"cannot use {what} {bad or 'none'}", hint=f"choose from {', '.join(sorted(allowed))}"
+        )
+    return list(values)
+
+
+class ScopedStore:
+    """The reads of a Store, limited to what ``principal`` may see (see the module).
+
+    Parameters
+    ----------
+    store : Store
+        The database.
+    principal : Principal
+        Who is reading.
+    policy, suppress : callable
+        The access policy and the small-number rule (``diogel.sharing.scoped`` supplies them).
+    now : datetime, optional
+        The moment of every read (naive UTC); by default the clock at each read, so an
+        agreement that expires or is revoked stops giving access at once.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        principal: Principal,
+        *,
+        policy: Policy,
+        suppress: Suppressor,
+        now: dt.datetime | None = None,
+    ) -> None:
+        self._store = store
+        self.principal = principal
+        self._policy = policy
+        self._suppress = suppress
+        self._now = now
+        self.url = store.url
+
+    def __getattr__(self, name: str) -> Any:
+        if name in _BYPASS:
+            raise AccessDenied(
+                f"a scoped store does not offer '{name}': it would go around sharing agreements",
+                hint="read through the scoped store's own methods, or use the unscoped store "
+                "in trusted batch code",
+            )
+        raise AttributeError(name)
+
+    def now(self) -> dt.datetime:
+        """The moment reads are judged at."""
+        if self._now is not None:
+            return self._now
+        return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+    def access(self, dataset: str) -> Access:
+        """What the principal may see of ``dataset`` now."""
+        return self._policy(self._store, self.principal.username, dataset, self.now())
+
+    # -- pass-through reads of data that is not shared under agreements ------------------
+
+    def schema_version(self) -> int:
+        return self._store.schema_version()
+
+    def months_loaded(self, force: str | None = None) -> list[dt.date]:
+        return self._store.months_loaded(force)
+
+    def boundary_layers(self) -> pd.DataFrame:
+        return self._store.boundary_layers()
+
+    def boundaries(self, layer: str) -> pd.DataFrame:
+        return self._store.boundaries(layer)
+
+    def close(self) -> None:
+        """Nothing to do: the scoped store does not own the database connection."""
+
+    # -- police.uk and other incident sources --------------------------------------------
+
+    def count_incidents(
+        self, area: AreaFilter, start: dt.date, end: dt.date, *, source: str = "police-uk-street"
+    ) -> pd.DataFrame:
+        """Counts by month and category, as ``Store.count_incidents`` (``count`` is NA where
+        hidden, and a ``suppressed`` column is added for special category data)."""
+        return self.count_by(area, start, end, ["month", "category"], source=source)
+
+    def count_by(
+        self,
+        area: AreaFilter,
+        start: dt.date,
+        end: dt.date,
+        by: Sequence[str],
+        *,
+        source: str = "police-uk-street",
+    ) -> pd.DataFrame:
+        """Counts grouped by incident columns, within what the principal may see."""
+        by = _names(by, _GROUPABLE, "grouping")
+        clause, params = _area_clause(area)
+        return self._count(
+            "incidents", "source", source, by, [clause], [*params, start, end],
+            "council_code IN ({m})", {"area": _area_text(area), "start": start, "end": end},
+        )  # fmt: skip
+
+    def incidents(
+        self,
+        area: AreaFilter,
+        start: dt.date,
+        end: dt.date,
+        *,
+        columns: Sequence[str] = ("month", "category", "x", "y", "lsoa_code", "location"),
+        source: str = "police-uk-street",
+    ) -> pd.DataFrame:
+        """Incident rows with some columns, within what the principal may see."""
+        columns = _names(columns, frozenset(_INCIDENT_COLUMNS), "incident columns")
+        clause, params = _area_clause(area)
+        return self._records(
+            "incidents", "source", source, columns, [clause], [*params, start, end],
+            "council_code IN ({m})", "month, file_id, line",
+            {"area": _area_text(area), "start": start, "end": end},
+        )  # fmt: skip
+
+    # -- partner events ------------------------------------------------------------------
+
+    def partner_datasets(self) -> list[str]:
+        """Partner datasets the principal may see something of now."""
+        rows = self._store.query_rows("SELECT DISTINCT dataset FROM partner_events ORDER BY 1")
+        return [str(r[0]) for r in rows if self.access(str(r[0])).grants]
+
+    def partner_events(
+        self,
+        start: dt.date,
+        end: dt.date,
+        *,
+        area_codes: Sequence[str] | None = None,
+        datasets: Sequence[str] | None = None,
+        columns: Sequence[str] = ("dataset", "theme", "occurred_on", "occurred_at", "x", "y"),
+    ) -> pd.DataFrame:
+        """Partner event rows, as ``storage.partners.partner_events``; with ``datasets``
+        None, only the datasets the principal may read rows of."""
+        columns = _names(columns, EVENT_COLUMNS, "partner event columns")
+        chosen = self._datasets(datasets, lambda a: bool(a.for_records(columns)))
+        frames = []
+        for dataset in chosen:
+            clauses, params = _event_filters(area_codes)
+            frames.append(self._records(
+                "partner_events", "dataset", dataset, columns, clauses, [*params, start, end],
+                _EVENT_AREA, "occurred_on, file_id, line",
+                {"area_codes": area_codes, "start": start, "end": end},
+            ))  # fmt: skip
+        return _concat(frames, columns)
+
+    def count_partner_events(
+        self,
+        start: dt.date,
+        end: dt.date,
+        by: Sequence[str],
+        *,
+        area_codes: Sequence[str] | None = None,
+        datasets: Sequence[str] | None = None,
+    ) -> pd.DataFrame:
+        """Partner events counted by some columns, one dataset at a time (a ``dataset``
+        column first); small counts of special category data hidden."""
+        by = [c for c in _names(by, EVENT_COLUMNS, "grouping") if c != "dataset"] or ["month"]
+        chosen = self._datasets(datasets, lambda a: bool(a.for_counts(by)))
+        frames = []
+        for dataset in chosen:
+            clauses, params = _event_filters(area_codes)
+            frame = self._count(
+                "partner_events", "dataset", dataset, by, clauses, [*params, start, end],
+                _EVENT_AREA, {"area_codes": area_codes, "start": start, "end": end},
+            )  # fmt: skip
+            frames.append(frame.assign(dataset=dataset)[["dataset", *frame.columns]])
+        return _concat(frames, ["dataset", *by, "count"])
+
+    # -- the one path every read takes ---------------------------------------------------
+
+    def _datasets(self, asked: Sequence[str] | None, usable: Callable[[Access], bool]) -> list[str]:
+        if asked is None:
+            rows = self._store.query_rows("SELECT DISTINCT dataset FROM partner_events ORDER BY 1")
+            return [str(r[0]) for r in rows if usable(self.access(str(r[0])))]
+        return list([asked] if isinstance(asked, str) else asked)
+
+    def _records(
+        self,
+        table: str,
+        key: str,
+        dataset: str,
+        columns: list[str],
+        clauses: list[str],
+        params: list[object],
+        area_sql: str,
+        order: str,
+        described: dict[str, object],
+    ) -> pd.DataFrame:
+        access = self.access(dataset)
+        grants = access.for_records(columns)
+        query = {"read": "records", "table": table, "columns": columns, **described}
+        if not grants:
+            self._deny(access, query, "rows with the columns asked for")
+        where, extra = self._where(key, dataset, clauses, grants, area_sql)
+        frame = self._store.query(
+            f"SELECT {', '.join(columns)} FROM {table} WHERE {where} ORDER BY {order}",
+            [*extra[:1], *params[:-2], *extra[1:], *params[-2:]],
+        )
+        level = _level(grants)
+        if level == "pseudonymised":
+            salt = ",".join(sorted(g.source for g in grants))
+            for column in KEYS & set(frame.columns):
+                frame[column] = frame[column].map(lambda v: _rekey(salt, v))
+        self._audit(access, {**query, "level": level, "grants": [g.source for g in grants]}, frame)
+        return frame
+
+    def _count(
+        self,
+        table: str,
+        key: str,
+        dataset: str,
+        by: list[str],
+        clauses: list[str],
+        params: list[object],
+        area_sql: str,
+        described: dict[str, object],
+    ) -> pd.DataFrame:
+        access = self.access(dataset)
+        grants = access.for_counts(by)
+        query = {"read": "counts", "table": table, "by": by, **described}
+        if not grants:
+            self._deny(access, query, f"counts by {', '.join(by)}")
+        where, extra = self._where(key, dataset, clauses, grants, area_sql)
+        cols = ", ".join(by)
+        frame = self._store.query(
+            f"SELECT {cols}, COUNT(*) AS count FROM {table} WHERE {where} "
+            f"GROUP BY {cols} ORDER BY {cols}",
+            [*extra[:1], *params[:-2], *extra[1:], *params[-2:]],
+        )
+        if access.sensitivity == "special":
+            frame = self._suppress(frame, by, access.min_count)
+        self._audit(access, {**query, "grants": [g.source for g in grants]}, frame)
+        return frame
+
+    def _where(
+        self,
+        key: str,
+        dataset: str,
+        clauses: list[str],
+        grants: Sequence[Grant],
+        area_sql: str,
+    ) -> tuple[str, list[object]]:
+        """``key = ? AND <caller's filters> AND <areas granted> AND month BETWEEN ? AND ?``;
+        returns the text and [dataset, *area parameters]."""
+        parts = [f"{key} = ?", *clauses]
+        extra: list[object] = [dataset]
+        areas = _areas(grants)
+        if areas is not None:
+            codes = sorted(areas)
+            if codes:
+                marks = ", ".join("?" for _ in codes)
+                parts.append("(" + area_sql.format(m=marks) + ")")
+                extra += codes * area_sql.count("{m}")
+            else:
+                parts.append("1 = 0")
+        parts.append("month BETWEEN ? AND ?")
+        return " AND ".join(parts), extra
+
+    def _deny(self, access: Access, query: dict[str, object], what: str) -> None:
+        if not access.is_open:
+            self._write_audit("denied", access.dataset, query, 0)
+        raise AccessDenied(
+            f"{self.principal.username} may not see {what} of dataset '{access.dataset}'",
+            hint="an agreement in force must share it with your agency or partnership; "
+            "run 'diogel agreements list' or ask your information governance lead",
+        )
+
+    def _audit(self, access: Access, query: dict[str, object], frame: pd.DataFrame) -> None:
+        if not access.is_open:
+            self._write_audit("read", access.dataset, query, len(frame))
+
+    def _write_audit(self, action: str, dataset: str, query: dict[str, object], rows: int) -> None:
+        text = json.dumps(query, default=str, sort_keys=True)
+        append_audit(self._store, self.now(), self.principal.username, action, dataset, text, rows)
+
+
+_EVENT_AREA: Final = "council_code IN ({m}) OR (council_code IS NULL AND area_code IN ({m}))"
+
+
+def _event_filters(area_codes: Sequence[str] | None) -> tuple[list[str], list[object]]:
+    if area_codes is None:
+        return [], []
+    codes = [area_codes] if isinstance(area_codes, str) else list(area_codes)
+    if not codes:
+        return ["1 = 0"], []
+    marks = ", ".join("?" for _ in codes)
+    return [
+        f"(council_code IN ({marks}) OR lsoa_code IN ({marks}) "
+        f"OR (council_code IS NULL AND area_code IN ({marks})))"
+    ], [*codes, *codes, *codes]
+
+
+def _area_clause(area: AreaFilter) -> tuple[str, list[object]]:
+    if area.kind == "all":
+        return "1 = 1", []
+    if area.kind == "box" and area.bbox is not None and len(area.bbox) == 4:
+        xmin, ymin, xmax, ymax = (float(v) for v in area.bbox)
+        return "x BETWEEN ? AND ? AND y BETWEEN ? AND ?", [xmin, xmax, ymin, ymax]
+    if area.kind in sql.AREA_COLUMN:
+        return f"{sql.AREA_COLUMN[area.kind]} = ?", [area.code]
+    raise InputError(
+        f"areas of kind '{area.kind}' cannot be used here",
+        hint="name a council, a police force, an LSOA or an area of a loaded layer",
+    )
+
+
+def _area_text(area: AreaFilter) -> str:
+    return f"{area.kind}:{area.code}"
+
+
+def _rekey(salt: str, value: object) -> object:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return value
+    return hashlib.sha256(f"{salt}\x00{value}".encode()).hexdigest()[:32]
+
+
+def _concat(frames: list[pd.DataFrame], columns: Sequence[str]) -> pd.DataFrame:
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    return pd.concat(frames, ignore_index=True)
