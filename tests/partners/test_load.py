@@ -72,6 +72,15 @@ def test_the_istv_mapping_loads_its_synthetic_example(
         assert f.places["gazetteer"] > 0.5 * f.accepted
         assert _count(store, "SELECT COUNT(*) FROM partner_events WHERE NOT synthetic") == 0
         assert _count(store, "SELECT COUNT(*) FROM place_reviews") == f.places.get("review", 0)
+        ids = _identifiers(ISTV_EXAMPLE, "Attendance Identifier")
+        for table, column in (
+            ("partner_events", "record_key"),
+            ("rejects", "raw"),
+            ("place_reviews", "text"),
+            ("partner_events", "location"),
+        ):
+            values = {str(v) for (v,) in store.query_rows(f"SELECT DISTINCT {column} FROM {table}")}
+            assert not any(i in v for v in values for i in ids), table
     finally:
         store.close()
 
@@ -246,3 +255,23 @@ def test_identifiers_without_a_key_are_refused(
     monkeypatch.delenv("DIOGEL_PSEUDONYM_KEY_FILE", raising=False)
     with pytest.raises(ConfigError, match="no pseudonym key"):
         load_partner_files(newport_store, [FIRE_EXAMPLE], "fire", today=TODAY)
+
+
+def test_an_xlsx_file_loads_like_its_csv(
+    newport_store: Any, key: PseudonymKey, tmp_path: Path
+) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    with FIRE_EXAMPLE.open(encoding="utf-8", newline="") as fh:
+        for row in csv.reader(fh):
+            sheet.append(row)
+    book.save(tmp_path / "fire.xlsx")
+    report = load_partner_files(
+        newport_store, [tmp_path / "fire.xlsx"], "fire", key=key, today=TODAY
+    )
+    (f,) = report.files
+    assert (f.rows_in, f.accepted, f.rejected) == (50, 46, 4)
+    reasons = newport_store.rejects(str(f.file_id))
+    assert reasons["line"].tolist() == [9, 20, 31, 43]  # spreadsheet rows, as in the CSV
