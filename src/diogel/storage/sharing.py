@@ -337,7 +337,7 @@ def append_audit(
         digest = entry_hash(str(prev), [seq, at, actor, action, dataset, query, int(rows)])
         store.execute(
             "INSERT INTO share_audit (seq, logged_at, actor, action, dataset, query, row_count, "
-            "hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [seq, at, actor, action, dataset, query, int(rows), prev, digest],
         )
         store.execute("UPDATE share_audit_head SET hash = ? WHERE id = 1", [digest])

@@ -1,0 +1,140 @@
+"""The access matrix: who sees which rows, fields and counts of a special category dataset."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from diogel.errors import AccessDenied
+from diogel.sharing import scoped
+from diogel.sharing.agreements import revoke_agreement
+from diogel.storage.base import AreaFilter
+from tests.sharing.conftest import CARDIFF, ISTV, NEWPORT, NOW, build_world, events
+
+START, END = dt.date(2023, 1, 1), dt.date(2024, 12, 1)
+
+
+def _counts_are_safe(frame: pd.DataFrame) -> None:
+    shown = frame["count"].dropna().astype(int)
+    assert not ((shown > 0) & (shown < 5)).any(), frame[(shown > 0) & (shown < 5)]
+
+
+def test_recipient_partnership_gets_its_own_area_only(world: Any) -> None:
+    view = scoped(world, "alice", NOW)
+    rows = view.partner_events(START, END, datasets=[ISTV], columns=["month", "council_code"])
+    expected = events()
+    assert len(rows) == (expected["council_code"] == NEWPORT).sum() > 0
+    assert set(rows["council_code"]) == {NEWPORT}
+
+
+def test_other_partnership_gets_no_rows_and_no_counts(world: Any) -> None:
+    view = scoped(world, "bob", NOW)
+    with pytest.raises(AccessDenied, match="bob may not see"):
+        view.partner_events(START, END, datasets=[ISTV], columns=["month"])
+    with pytest.raises(AccessDenied):
+        view.count_partner_events(START, END, ["month"], datasets=[ISTV])
+    assert view.partner_events(START, END, columns=["month"]).empty
+    assert view.count_partner_events(START, END, ["month"]).empty
+    assert view.partner_datasets() == []
+    denied = world.query("SELECT actor, action FROM share_audit WHERE action = 'denied'")
+    assert list(denied["actor"]) == ["bob", "bob"]
+
+
+@pytest.mark.parametrize("by", [["month"], ["category"], ["month", "category"],
+                                ["council_code", "category"], ["month", "council_code"]])  # fmt: skip
+@pytest.mark.parametrize("user", ["alice", "vic", "hana"])
+def test_no_count_under_five_is_ever_shown(world: Any, user: str, by: list[str]) -> None:
+    frame = scoped(world, user, NOW).count_partner_events(START, END, by, datasets=[ISTV])
+    assert len(frame)
+    assert frame["suppressed"].any() or by != ["month", "category"]
+    _counts_are_safe(frame)
+
+
+def test_fields_outside_the_agreement_are_refused(world: Any) -> None:
+    view = scoped(world, "alice", NOW)
+    with pytest.raises(AccessDenied):
+        view.partner_events(START, END, datasets=[ISTV], columns=["month", "person_key"])
+    with pytest.raises(AccessDenied):
+        view.count_partner_events(START, END, ["weapon"], datasets=[ISTV])
+
+
+def test_viewer_gets_counts_only_and_owner_everything(world: Any) -> None:
+    with pytest.raises(AccessDenied):
+        scoped(world, "vic", NOW).partner_events(START, END, datasets=[ISTV], columns=["month"])
+    rows = scoped(world, "hana", NOW).partner_events(
+        START, END, datasets=[ISTV], columns=["council_code", "person_key"]
+    )
+    assert len(rows) == len(events()) and set(rows["council_code"]) == {NEWPORT, CARDIFF}
+
+
+def test_aggregate_only_agreement_gives_suppressed_counts(store: Any) -> None:
+    build_world(store, level="aggregate")
+    view = scoped(store, "alice", NOW)
+    with pytest.raises(AccessDenied):
+        view.partner_events(START, END, datasets=[ISTV], columns=["month"])
+    counts = view.count_partner_events(START, END, ["month", "category"], datasets=[ISTV])
+    _counts_are_safe(counts)
+    assert counts["count"].sum() <= (events()["council_code"] == NEWPORT).sum()
+
+
+def test_pseudonymised_level_rekeys_and_drops_free_text(store: Any) -> None:
+    build_world(
+        store,
+        level="pseudonymised",
+        datasets=[{"name": ISTV, "fields": ["month", "person_key", "location"]}],
+    )
+    view = scoped(store, "alice", NOW)
+    rows = view.partner_events(START, END, datasets=[ISTV], columns=["month", "person_key"])
+    assert len(rows) and not rows["person_key"].str.match(r"p\d+$").any()
+    with pytest.raises(AccessDenied):
+        view.partner_events(START, END, datasets=[ISTV], columns=["location"])
+
+
+def test_every_read_of_restricted_data_is_audited(world: Any) -> None:
+    view = scoped(world, "alice", NOW)
+    rows = view.partner_events(START, END, datasets=[ISTV], columns=["month"])
+    entry = world.query("SELECT * FROM share_audit WHERE action = 'read'")
+    assert len(entry) == 1
+    assert entry.loc[0, "actor"] == "alice" and entry.loc[0, "dataset"] == ISTV
+    assert int(entry.loc[0, "row_count"]) == len(rows)
+    assert '"abuhb-istv-newport"' in entry.loc[0, "query"]
+
+
+def test_open_police_data_is_readable_by_anyone_without_audit(world: Any) -> None:
+    view = scoped(world, "bob", NOW)
+    assert view.incidents(AreaFilter("all", ""), START, END).empty
+    assert view.count_incidents(AreaFilter("council", CARDIFF), START, END).empty
+    assert world.query_rows("SELECT COUNT(*) FROM share_audit WHERE action = 'read'")[0][0] == 0
+
+
+def test_expiry_stops_access_at_once(world: Any) -> None:
+    before = dt.datetime(2024, 12, 31, 23, 59, 59)
+    assert len(scoped(world, "alice", before).partner_events(START, END, datasets=[ISTV], columns=["month"]))
+    with pytest.raises(AccessDenied):
+        scoped(world, "alice", dt.datetime(2025, 1, 1)).partner_events(
+            START, END, datasets=[ISTV], columns=["month"]
+        )
+    with pytest.raises(AccessDenied):  # nor before it starts
+        scoped(world, "alice", dt.datetime(2023, 12, 31)).count_partner_events(
+            START, END, ["month"], datasets=[ISTV]
+        )
+
+
+def test_revocation_of_a_live_view(store: Any) -> None:
+    future = dt.date.today() + dt.timedelta(days=365)
+    build_world(store, starts=dt.date(2020, 1, 1), review=None, expires=future)
+    view = scoped(store, "alice")
+    assert len(view.partner_events(START, END, datasets=[ISTV], columns=["month"]))
+    revoke_agreement(store, "abuhb-istv-newport", by="IG lead", reason="purpose ended")
+    with pytest.raises(AccessDenied):
+        view.partner_events(START, END, datasets=[ISTV], columns=["month"])
+
+
+def test_raw_sql_is_not_offered(world: Any) -> None:
+    view = scoped(world, "alice", NOW)
+    for name in ("query", "execute", "query_rows", "insert_frame", "load_files"):
+        with pytest.raises(AccessDenied, match="does not offer"):
+            getattr(view, name)
