@@ -14,6 +14,7 @@ from diogel.assess.figures import compare
 from diogel.assess.gather import default_comparison, gather, monthly
 from diogel.assess.hotspots import area_boundary
 from diogel.assess.model import Assessment, Section, Statement
+from diogel.assess.partner_section import partner_data_section
 from diogel.assess.priorities import priority_section, rank_priorities
 from diogel.assess.quality import attribution, methods_text, quality_section
 from diogel.assess.sections import (
@@ -131,6 +132,8 @@ def build_assessment(
         violence_part, violence_statement = violence_section(data, boundary, t, skip)
     with step("asb"):
         asb_part, asb_statement = asb_section(data, boundary, t, skip)
+    with step("partners"):
+        partner_part = partner_data_section(store, found, period, t, geo)
     with step("quality"):
         quality_part = quality_section(
             store, data, t, skip, methods_text(t, comparison_period is None)
@@ -165,6 +168,7 @@ def build_assessment(
             priorities_part,
             violence_part,
             asb_part,
+            *([partner_part] if partner_part is not None else []),
             matrix_part,
             quality_part,
         ],

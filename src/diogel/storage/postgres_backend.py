@@ -89,6 +89,7 @@ class PostgresStore(SqlStore):
     def _append(self, table: str, rows: pa.Table) -> None:
         if rows.num_rows == 0:
             return
+        rows = _plain_strings(rows)
         names = rows.column_names
         binary = [n for n in names if pa.types.is_binary(rows.schema.field(n).type)]
         if binary:  # COPY's CSV has no bytes type: hex-escape them as bytea text
@@ -107,6 +108,19 @@ class PostgresStore(SqlStore):
 
     def _rollback(self) -> None:
         self._run("ROLLBACK")
+
+
+def _plain_strings(rows: pa.Table) -> pa.Table:
+    """One contiguous chunk with ordinary string columns, before writing CSV for COPY.
+
+    Frames from pandas may hold large or view strings in several sliced chunks; writing
+    those straight to CSV has produced corrupt bytes, so they are normalised first.
+    """
+    rows = rows.combine_chunks()
+    for i, field in enumerate(rows.schema):
+        if pa.types.is_large_string(field.type) or pa.types.is_string_view(field.type):
+            rows = rows.set_column(i, field.name, rows.column(i).cast(pa.string()))
+    return rows
 
 
 def _is_date(value: object) -> bool:
