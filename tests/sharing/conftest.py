@@ -37,7 +37,9 @@ def agreement_spec(**changes: Any) -> dict[str, Any]:
             {"kind": "partnership", "id": "newport-csp", "role": "recipient"},
         ],
         "datasets": [{"name": ISTV, "fields": ["month", "category", "council_code", "x", "y"]}],
-        "signatories": [{"name": "Data Protection Officer", "agency": "abuhb", "signed": "2023-12-01"}],
+        "signatories": [
+            {"name": "Data Protection Officer", "agency": "abuhb", "signed": "2023-12-01"}
+        ],
     }
     spec.update(changes)
     return spec

@@ -112,7 +112,11 @@ def test_open_police_data_is_readable_by_anyone_without_audit(world: Any) -> Non
 
 def test_expiry_stops_access_at_once(world: Any) -> None:
     before = dt.datetime(2024, 12, 31, 23, 59, 59)
-    assert len(scoped(world, "alice", before).partner_events(START, END, datasets=[ISTV], columns=["month"]))
+    assert len(
+        scoped(world, "alice", before).partner_events(
+            START, END, datasets=[ISTV], columns=["month"]
+        )
+    )
     with pytest.raises(AccessDenied):
         scoped(world, "alice", dt.datetime(2025, 1, 1)).partner_events(
             START, END, datasets=[ISTV], columns=["month"]

@@ -164,6 +164,7 @@ class ScopedStore:
         suppress: Suppressor,
         now: dt.datetime | None = None,
     ) -> None:
+        _plain(principal.username, "user name")
         self._store = store
         self.principal = principal
         self._policy = policy
@@ -227,6 +228,7 @@ class ScopedStore:
     ) -> pd.DataFrame:
         """Counts grouped by incident columns, within what the principal may see."""
         by = _names(by, _GROUPABLE, "grouping")
+        _plain(source, "source")
         clause, params = _area_clause(area)
         return self._count(
             "incidents", "source", source, by, [clause], [*params, start, end],
@@ -244,6 +246,7 @@ class ScopedStore:
     ) -> pd.DataFrame:
         """Incident rows with some columns, within what the principal may see."""
         columns = _names(columns, frozenset(_INCIDENT_COLUMNS), "incident columns")
+        _plain(source, "source")
         clause, params = _area_clause(area)
         return self._records(
             "incidents", "source", source, columns, [clause], [*params, start, end],
@@ -310,7 +313,9 @@ class ScopedStore:
         if asked is None:
             rows = self._store.query_rows("SELECT DISTINCT dataset FROM partner_events ORDER BY 1")
             return [str(r[0]) for r in rows if usable(self.access(str(r[0])))]
-        return list([asked] if isinstance(asked, str) else asked)
+        chosen = [asked] if isinstance(asked, str) else list(asked)
+        _plain(chosen, "dataset")
+        return chosen
 
     def _records(
         self,
@@ -419,6 +424,7 @@ def _event_filters(area_codes: Sequence[str] | None) -> tuple[list[str], list[ob
     if area_codes is None:
         return [], []
     codes = [area_codes] if isinstance(area_codes, str) else list(area_codes)
+    _plain(codes, "area code")
     if not codes:
         return ["1 = 0"], []
     marks = ", ".join("?" for _ in codes)
@@ -428,7 +434,17 @@ def _event_filters(area_codes: Sequence[str] | None) -> tuple[list[str], list[ob
     ], [*codes, *codes, *codes]
 
 
+def _plain(values: Sequence[object] | object, what: str) -> None:
+    """Names and codes are short text without control characters (a NUL byte, for one,
+    cannot even reach PostgreSQL)."""
+    items = [values] if isinstance(values, str) or not isinstance(values, Sequence) else values
+    for value in items:
+        if not isinstance(value, str) or len(value) > 200 or any(ord(c) < 32 for c in value):
+            raise InputError(f"{what} {value!r} is not valid", hint=f"give a {what} as plain text")
+
+
 def _area_clause(area: AreaFilter) -> tuple[str, list[object]]:
+    _plain([area.kind, area.code], "area")
     if area.kind == "all":
         return "1 = 1", []
     if area.kind == "box" and area.bbox is not None and len(area.bbox) == 4:
