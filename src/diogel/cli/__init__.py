@@ -6,6 +6,7 @@ from diogel.cli import (  # noqa: F401 - registers the commands
     governance,
     partners,
     report,
+    sharing_agreements,
     web,
 )
 from diogel.cli.base import cli, main

@@ -1,0 +1,66 @@
+"""The sharing commands: register, agree, read the audit, apply retention."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from diogel.cli import cli
+
+AGREEMENT = """
+id = "abuhb-istv-newport"
+title = "A&E assault data for the Newport CSP"
+purpose = "Cardiff Model violence prevention"
+legal_basis = "Crime and Disorder Act 1998 s.115; UK GDPR Art 6(1)(e); Art 9(2)(g)"
+level = "aggregate"
+starts = 2024-01-01
+review = 2024-12-01
+expires = 2030-01-01
+retention_days = 730
+areas = ["W06000022"]
+parties = [
+  { kind = "agency", id = "abuhb", role = "provider" },
+  { kind = "partnership", id = "newport-csp", role = "recipient" },
+]
+datasets = [{ name = "partner:istv", fields = ["month", "category"] }]
+signatories = [{ name = "Caldicott Guardian", agency = "abuhb", signed = 2023-12-01 }]
+"""
+
+
+def test_sharing_commands(store_url: str, tmp_path: Path) -> None:
+    runner = CliRunner()
+
+    def run(*args: str, code: int = 0) -> str:
+        result = runner.invoke(cli, ["--db", store_url, *args])
+        assert result.exit_code == code, result.output
+        return result.output
+
+    run("agencies", "add", "abuhb", "--name", "Aneurin Bevan UHB", "--kind", "health-board")
+    run("partnerships", "add", "newport-csp", "--name", "Safer Newport", "--kind", "csp",
+        "--area", "W06000022")  # fmt: skip
+    run("members", "add", "alice", "--partnership", "newport-csp", "--role", "analyst")
+    run("dataset-policy", "set", "partner:istv", "--owner", "abuhb", "--sensitivity", "special")
+    path = tmp_path / "dda.toml"
+    path.write_text(AGREEMENT, encoding="utf-8")
+    assert "Added agreement abuhb-istv-newport" in run("agreements", "add", str(path))
+    assert "in force" in run("agreements", "list")
+    shown = json.loads(run("agreements", "show", "abuhb-istv-newport", "--json"))
+    assert shown["areas"] == ["W06000022"]
+    access = json.loads(run("access", "alice", "partner:istv"))
+    assert access["grants"][0]["level"] == "aggregate"
+    assert json.loads(run("agencies", "list", "--json"))[0]["agency_id"] == "abuhb"
+    assert "abuhb" in run("dataset-policy", "list")
+    assert "newport-csp" in run("partnerships", "list")
+    assert "alice" in run("members", "list")
+    assert "Revoked" in run("agreements", "revoke", "abuhb-istv-newport", "--by", "IG",
+                            "--reason", "ended")  # fmt: skip
+    assert json.loads(run("access", "alice", "partner:istv"))["grants"] == []
+    assert "intact" in run("audit", "verify")
+    out = run("audit", "export", str(tmp_path / "a.jsonl"))
+    anchor = out.split("Anchor: ")[1].strip()
+    assert json.loads(run("audit", "verify", "--anchor", anchor, "--json"))["intact"]
+    assert "partner:istv" in run("retention", "apply", "--dry-run")
+    assert json.loads(run("retention", "apply", "--json"))[0]["deleted"] == 0
+    run("agencies", "add", "Bad Id", "--name", "x", "--kind", "police", code=1)
