@@ -346,6 +346,20 @@ def sample_assessment(lang: str = "en", *, cell: float = 400.0) -> Assessment:
             matrix,
             spec={"x_label": w["volume"], "y_label": w["harm"]},
         ),
+        "heatmap": Figure(
+            "heatmap",
+            "heatmap",
+            text["f_matrix"],
+            text["alt_matrix"],
+            pd.DataFrame(
+                {
+                    "band": ["00-05", "06-11", "12-17", "18-23"],
+                    "Mon": [3, 7, 12, 20],
+                    "Sat": [5, 9, 15, 41],
+                }
+            ),
+            spec={"rows": "band", "hidden": "*"},
+        ),
     }
     change = Statement(
         "change",
@@ -400,7 +414,7 @@ def sample_assessment(lang: str = "en", *, cell: float = 400.0) -> Assessment:
             "matrix",
             w["s_matrix"],
             [text["p_matrix"]],
-            figures=[figures["matrix"]],
+            figures=[figures["matrix"], figures["heatmap"]],
             tables=[
                 Table(
                     "matrix",

@@ -105,7 +105,7 @@ def test_every_figure_has_a_caption_and_its_data_table_right_after(
     for document, label in ((english_html, "Data for this"), (welsh_html, "Data'r")):
         root = parse(document)
         figures = root.find_all("figure")
-        assert len(figures) == 8
+        assert len(figures) == 9
         for figure in figures:
             assert figure.children[0].tag == "figcaption"
             siblings = figure.parent.children  # type: ignore[union-attr]
@@ -123,7 +123,7 @@ def test_every_image_has_a_text_alternative(english: Assessment, english_html: s
     ids = {n.attrs["id"] for n in root.elements() if "id" in n.attrs}
     assert not root.find_all("img")
     svgs = root.find_all("svg")
-    assert len(svgs) == 8
+    assert len(svgs) == 9
     alts = {f.alt for s in _sections(english.sections) for f in s.figures}
     for svg in svgs:
         assert svg.attrs["role"] == "img"

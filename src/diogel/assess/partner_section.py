@@ -25,7 +25,7 @@ from diogel.assess.cardiff import (
     build_cardiff_model,
     value_labels,
 )
-from diogel.assess.model import Section, Statement, Table
+from diogel.assess.model import Figure, Section, Statement, Table
 from diogel.errors import DiogelError, InputError
 from diogel.geography import Area, Geography
 from diogel.i18n import Translator
@@ -213,6 +213,18 @@ def _cardiff_section(model: CardiffModel, t: Translator, k: int) -> Section:
         "* hidden to protect small numbers (counts from 1 to {k1}, and others that would give them away).",
         k1=k - 1,
     )
+    grid = hd.iloc[:-1, :-1]  # the heat map leaves out the totals row and column
+    heat = Figure(
+        id="partners-heatmap",
+        kind="heatmap",
+        title=t("Assaults treated in A&E by time and day"),
+        alt=t(
+            "Heat map of assaults treated in A&E by hour band (down) and day of the week "
+            "(across); darker cells had more assaults. Hidden small numbers are marked *."
+        ),
+        data=grid,
+        spec={"rows": t("Hours"), "hidden": "*", "y_label": t("Hours")},
+    )
     return Section(
         "partners-cardiff",
         t("Violence seen by A&E: the Cardiff Model"),
@@ -224,7 +236,7 @@ def _cardiff_section(model: CardiffModel, t: Translator, k: int) -> Section:
             )
         ],
         statements,
-        [],
+        [heat],
         [
             Table("partners-hour-day", t("Assaults treated in A&E by time and day"), hd, note),
             Table(

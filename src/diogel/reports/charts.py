@@ -35,7 +35,7 @@ from diogel.reports.style import (
     to_svg,
 )
 
-CHART_KINDS = ("line", "bar", "seasonal", "funnel", "matrix")
+CHART_KINDS = ("line", "bar", "seasonal", "funnel", "matrix", "heatmap")
 #: At most this many labelled ticks on a time axis.
 MAX_TIME_TICKS = 8
 HIGHLIGHT = OKABE_ITO[1]
@@ -393,10 +393,58 @@ def _matrix(figure: Figure, t: Translator, highlight: str | None) -> MplFigure:
     return fig
 
 
+def _heatmap(figure: Figure, t: Translator, _highlight: str | None) -> MplFigure:
+    """Rows by columns of counts (e.g. hours by day of week), darker for more; cells shown
+    as text in ``spec["hidden"]`` (e.g. suppressed small numbers) are left blank."""
+    data = figure.data.reset_index(drop=True)
+    row_label = str(figure.spec.get("rows", data.columns[0]))
+    columns = [c for c in data.columns if c != row_label]
+    fig = new_figure(3.2)
+    ax = fig.add_subplot()
+    if data.empty or not columns:
+        return _no_data(fig, ax, t)
+    values = np.array(
+        [[pd.to_numeric(v, errors="coerce") for v in data[c]] for c in columns], dtype=float
+    ).T
+    finite = values[np.isfinite(values)]
+    top = float(finite.max()) if len(finite) else 1.0
+    from matplotlib.colors import LinearSegmentedColormap
+
+    ramp = LinearSegmentedColormap.from_list("diogel_heat", ["#f7fbff", MAIN])
+    rows, cols = values.shape
+    ax.pcolormesh(  # vector cells, not an embedded bitmap
+        np.arange(cols + 1) - 0.5,
+        np.arange(rows + 1) - 0.5,
+        np.ma.masked_invalid(values),
+        cmap=ramp,
+        vmin=0,
+        vmax=top or 1.0,
+        edgecolors="white",
+        linewidth=0.8,
+    )
+    ax.set_xlim(-0.5, cols - 0.5)
+    ax.set_ylim(rows - 0.5, -0.5)
+    hidden = str(figure.spec.get("hidden", "*"))
+    for (i, j), value in np.ndenumerate(values):
+        raw = data[columns[j]].iloc[i]
+        text = hidden if str(raw) == hidden else t.format_int(value) if np.isfinite(value) else ""
+        dark = np.isfinite(value) and value > 0.6 * top
+        ax.text(j, i, text, ha="center", va="center", fontsize=7.5, color="white" if dark else INK)
+    ax.set_xticks(range(len(columns)), [str(c) for c in columns])
+    ax.set_yticks(range(len(data)), [str(v) for v in data[row_label]])
+    ax.tick_params(length=0)
+    for side in ("top", "right", "left", "bottom"):
+        ax.spines[side].set_visible(False)
+    ax.set_xlabel(str(figure.spec.get("x_label", "")))
+    ax.set_ylabel(str(figure.spec.get("y_label", row_label)))
+    return fig
+
+
 _DRAWERS: dict[str, Callable[[Figure, Translator, str | None], MplFigure]] = {
     "line": _line,
     "bar": _bar,
     "seasonal": _seasonal,
     "funnel": _funnel,
     "matrix": _matrix,
+    "heatmap": _heatmap,
 }
