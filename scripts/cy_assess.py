@@ -235,11 +235,12 @@ CY = {
     "darker cells have more incidents nearby. The table lists the ten densest cells.": "Map o ddwysedd y digwyddiadau (cnewyllyn cwartig, radiws {radius} m) ar gelloedd "
     "250 m; mae mwy o ddigwyddiadau gerllaw i'r celloedd tywyllach. Mae'r tabl yn rhestru'r "
     "deg cell ddwysaf.",
-    "Hot spots over time compares each 250 m cell's Gi* in every quarter of the comparison "
-    "period and this period (emerging hot spot analysis with a Mann-Kendall trend test); the "
-    "table counts the cells in each class.": "Mae mannau problemus dros amser yn cymharu Gi* pob cell 250 m ym mhob chwarter o'r "
-    "cyfnod cymharu a'r cyfnod hwn (dadansoddiad o fannau problemus sy'n dod i'r amlwg, "
-    "gyda phrawf tuedd Mann-Kendall); mae'r tabl yn cyfrif y celloedd ym mhob dosbarth.",
+    "Hot spots over time compares each 250 m cell's Gi* in every quarter (or month, for short "
+    "periods) of the comparison period and this period (emerging hot spot analysis with a "
+    "Mann-Kendall trend test); the table counts the cells in each class.": "Mae mannau problemus dros amser yn cymharu Gi* pob cell 250 m ym mhob chwarter (neu "
+    "fis, ar gyfer cyfnodau byr) o'r cyfnod cymharu a'r cyfnod hwn (dadansoddiad o fannau "
+    "problemus sy'n dod i'r amlwg, gyda phrawf tuedd Mann-Kendall); mae'r tabl yn cyfrif y "
+    "celloedd ym mhob dosbarth.",
     "Persistent: hot in nearly every quarter": "Parhaus: problemus ym mron pob chwarter",
     "Emerging: hot in the latest quarters, or rising": "Yn dod i'r amlwg: problemus yn y chwarteri diweddaraf, neu'n cynyddu",
     "New: hot in the latest quarter only": "Newydd: problemus yn y chwarter diweddaraf yn unig",

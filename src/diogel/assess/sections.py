@@ -378,9 +378,10 @@ def violence_section(
     if trend_table is not None:
         paragraphs.append(
             t(
-                "Hot spots over time compares each 250 m cell's Gi* in every quarter of the "
-                "comparison period and this period (emerging hot spot analysis with a "
-                "Mann-Kendall trend test); the table counts the cells in each class."
+                "Hot spots over time compares each 250 m cell's Gi* in every quarter (or month, "
+                "for short periods) of the comparison period and this period (emerging hot "
+                "spot analysis with a Mann-Kendall trend test); the table counts the cells in "
+                "each class."
             )
         )
         tables.append(trend_table)
@@ -405,6 +406,8 @@ def violence_section(
     )
 
 
+#: The emerging hot spot test needs at least this many time slices.
+MIN_SLICES = 4
 HOTSPOT_CLASSES = ("persistent", "emerging", "new", "intermittent", "diminishing", "sporadic")
 
 
@@ -420,9 +423,13 @@ def hotspot_trends(
     if "month" not in frame or len(both) < 2 * MIN_MAP_POINTS:
         return None
     stamps = pd.to_datetime(both["month"], errors="coerce")
-    both = both.assign(slice=pd.PeriodIndex(stamps, freq="Q").astype(str))
-    if both["slice"].nunique() < 3:
+    # quarters when there are enough of them, months otherwise (the test needs four slices)
+    slices = pd.PeriodIndex(stamps, freq="Q").astype(str)
+    if slices.nunique() < MIN_SLICES:
+        slices = pd.PeriodIndex(stamps, freq="M").astype(str)
+    if slices.nunique() < MIN_SLICES:
         return None
+    both = both.assign(slice=np.asarray(slices))
     result = hotspot_classify(
         both[["x", "y", "slice"]], time_slice="slice", cell_size=MAP_CELL_SIZE,
         boundary=boundary, quiet=True,
