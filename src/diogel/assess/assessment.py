@@ -57,6 +57,7 @@ def build_assessment(
     lang: str = "en",
     geography: Geography | None = None,
     progress: Callable[[str], None] | None = None,
+    partner_data: bool = True,
 ) -> Assessment:
     """The strategic assessment of ``area`` for ``period``.
 
@@ -75,6 +76,10 @@ def build_assessment(
         The document's language.
     progress : callable, optional
         Called with the name of each part as it starts.
+    partner_data : bool
+        Include the partner-data section when partner data is loaded. Callers that act
+        for a person rather than the store's operator (the web app) pass False until
+        their reads go through the sharing agreements.
 
     Returns
     -------
@@ -133,7 +138,7 @@ def build_assessment(
     with step("asb"):
         asb_part, asb_statement = asb_section(data, boundary, t, skip)
     with step("partners"):
-        partner_part = partner_data_section(store, found, period, t, geo)
+        partner_part = partner_data_section(store, found, period, t, geo) if partner_data else None
     with step("quality"):
         quality_part = quality_section(
             store, data, t, skip, methods_text(t, comparison_period is None)

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from diogel.errors import InputError, NotFoundError
+from diogel.errors import AccessDenied, InputError, NotFoundError
 from diogel.storage import sql
 from diogel.storage.base import TABLE_OF_DATASET, AreaFilter, FileLoad
 from diogel.storage.migrations import MIGRATIONS
@@ -28,6 +28,10 @@ _INCIDENT_COLUMNS = (
     "has_location", "lsoa_code", "lsoa_code_published", "lsoa_method", "council_code",
     "outcome", "outcome_month", "context", "reported_by", "source", "file_id", "line",
 )  # fmt: skip
+
+#: Datasets published openly (police.uk, boundary files): their rejects may be shown to
+#: anyone signed in.
+OPEN_DATASETS = ("police-uk-", "boundaries:")
 
 #: Columns incidents may be counted by.
 _GROUPABLE = frozenset(
@@ -248,8 +252,13 @@ class SqlStore(ABC):
             frame = frame[frame["current"]]
         return frame.reset_index(drop=True)
 
-    def rejects(self, selector: str) -> pd.DataFrame:
-        """Rejected rows of a file (by id or name) or of a whole dataset."""
+    def rejects(self, selector: str, *, open_only: bool = False) -> pd.DataFrame:
+        """Rejected rows of a file (by id or name) or of a whole dataset.
+
+        With ``open_only`` (how the web app asks), rows of restricted datasets are refused:
+        a rejected partner row holds that partner's data, which only the operator of the
+        store, or an agreement, may see.
+        """
         files = self._frame(sql.FILES)
         if selector.isdigit():
             chosen = files[files["file_id"] == int(selector)]
@@ -263,6 +272,13 @@ class SqlStore(ABC):
                 f"no loaded dataset or file called '{selector}'",
                 hint="run 'diogel datasets' to see the dataset names and file ids",
             )
+        if open_only:
+            closed = [str(d) for d in chosen["dataset"] if not str(d).startswith(OPEN_DATASETS)]
+            if closed:
+                raise AccessDenied(
+                    f"the rejected rows of '{closed[0]}' are restricted data",
+                    hint="ask the data's owner, or an administrator of the store",
+                )
         ids = [int(i) for i in chosen["file_id"]]
         marks = ", ".join("?" for _ in ids)
         return self._frame(

@@ -103,7 +103,7 @@ def rejects(
     request: Request, user: Viewer, file_id: int, limit: Annotated[int, Query(ge=1, le=10000)] = 500
 ) -> list[dict[str, Any]]:
     """Rows of a loaded file that were rejected, with the reason and line number."""
-    frame = state_of(request).run(lambda s: s.rejects(str(file_id))).head(limit)
+    frame = state_of(request).run(lambda s: s.rejects(str(file_id), open_only=True)).head(limit)
     return [
         {"file": str(r["file"]), "line": int(r["line"]), "reason": str(r["reason"]),
          "raw": None if pd.isna(r["raw"]) else str(r["raw"])}

@@ -21,9 +21,16 @@ log = logging.getLogger("diogel.web")
 #: The parts of an assessment in the order ``build_assessment`` reports them, then the
 #: writing of the documents.
 ASSESSMENT_STEPS: Final = (
-    "data", "area", "overall", "priorities", "categories", "violence", "asb", "quality",
+    "data",
+    "area",
+    "overall",
+    "priorities",
+    "categories",
+    "violence",
+    "asb",
+    "quality",
     "render",
-)  # fmt: skip
+)
 #: Seconds between progress writes to the database.
 PROGRESS_EVERY: Final = 0.3
 
@@ -58,9 +65,12 @@ class _Progress:
             return
         self._last = moment
         self.state.run(
-            db.update_job, self.job_id, status="running", progress=min(fraction, 0.99),
+            db.update_job,
+            self.job_id,
+            status="running",
+            progress=min(fraction, 0.99),
             message=message,
-        )  # fmt: skip
+        )
 
     # The hub's Progress protocol, for loads.
     def start(self, total_files: int, total_bytes: int) -> None:
@@ -123,10 +133,14 @@ class JobRunner:
         error: dict[str, Any] | None = None,
     ) -> None:
         self.state.run(
-            db.update_job, job_id, status=status, progress=1.0 if status == "done" else 0.0,
+            db.update_job,
+            job_id,
+            status=status,
+            progress=1.0 if status == "done" else 0.0,
             result=None if result is None else json.dumps(result),
-            error=None if error is None else json.dumps(error), finished_at=now(),
-        )  # fmt: skip
+            error=None if error is None else json.dumps(error),
+            finished_at=now(),
+        )
 
     def _upload(self, job_id: int, folder: Path) -> dict[str, Any]:
         from diogel.hub import load_police_uk
@@ -156,8 +170,16 @@ class JobRunner:
         geo = self.state.geography
         with self.state.job_store() as store:
             found = find_area(store, geo, area)
+            # Partner data is restricted: web assessments leave it out until the web app
+            # reads through the sharing agreements (diogel.sharing.scoped).
             assessment = build_assessment(
-                store, found, period, lang=lang, geography=geo, progress=step
+                store,
+                found,
+                period,
+                lang=lang,
+                geography=geo,
+                progress=step,
+                partner_data=False,
             )
         step("render")
         folder = self.state.assessments_dir / str(job_id)

@@ -61,7 +61,7 @@ def upload_job(request: Request, job_id: int) -> Response:
 @router.get("/data/rejects/{file_id}")
 def rejects(request: Request, file_id: int) -> Response:
     require(request, "viewer")
-    frame = state_of(request).run(lambda s: s.rejects(str(file_id)))
+    frame = state_of(request).run(lambda s: s.rejects(str(file_id), open_only=True))
     rows = frame.head(1000).to_dict("records")
     return page(request, "rejects.html", "Rejected rows", file_id=file_id, rows=rows,
                 total=len(frame))  # fmt: skip
