@@ -11,12 +11,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
+from diogel.analysis.seasonal import seasonal_decomposition
 from diogel.analysis.trends import (
     as_month,
     compare_periods,
     monthly_series,
     rolling_totals,
-    seasonal_decomposition,
 )
 from diogel.errors import InputError
 
