@@ -181,3 +181,20 @@ def test_an_assessment_for_an_area_without_data_fails_with_a_reason(
         f"/api/v1/assessments/{job['job_id']}/download", headers=bearer(site, "viewer")
     )
     assert download.status_code == 404 and download.json()["error"] == "not_found"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/jobs/-170141183460469231731687303715884105729",
+        "/api/v1/jobs/99999999999999999999",
+        "/api/v1/assessments/0",
+        "/api/v1/datasets/18446744073709551616/rejects",
+    ],
+)
+def test_identifiers_outside_64_bits_are_refused_not_crashed(
+    client: Any, site: Site, path: str
+) -> None:
+    got = client.get(path, headers=bearer(site, "viewer"))
+    assert got.status_code == 400
+    assert got.json()["error"] == "invalid_input"

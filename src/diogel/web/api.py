@@ -7,7 +7,7 @@ import json
 from typing import Annotated, Any, Literal
 
 import pandas as pd
-from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Path, Query, Request, UploadFile
 from fastapi.responses import FileResponse, JSONResponse, Response
 
 from diogel.errors import NotFoundError
@@ -39,6 +39,9 @@ REPORT_POLICY = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; "
     "frame-ancestors 'none'"
 )
+#: Identifiers in paths: database ids are 64-bit, so larger numbers are refused (422 → 400).
+RowId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+
 Viewer = Annotated[User, Depends(role_dependency("viewer"))]
 Analyst = Annotated[User, Depends(role_dependency("analyst"))]
 Admin = Annotated[User, Depends(role_dependency("admin"))]
@@ -100,7 +103,10 @@ async def upload(
 
 @router.get("/datasets/{file_id}/rejects", response_model=list[Reject], tags=["data"])
 def rejects(
-    request: Request, user: Viewer, file_id: int, limit: Annotated[int, Query(ge=1, le=10000)] = 500
+    request: Request,
+    user: Viewer,
+    file_id: RowId,
+    limit: Annotated[int, Query(ge=1, le=10000)] = 500,
 ) -> list[dict[str, Any]]:
     """Rows of a loaded file that were rejected, with the reason and line number."""
     frame = state_of(request).run(lambda s: s.rejects(str(file_id), open_only=True)).head(limit)
@@ -160,7 +166,7 @@ def lsoa_rates(
 
 
 @router.get("/jobs/{job_id}", response_model=Job, tags=["jobs"])
-def job(request: Request, user: Viewer, job_id: int) -> dict[str, Any]:
+def job(request: Request, user: Viewer, job_id: RowId) -> dict[str, Any]:
     """A background job's state and progress (0 to 1)."""
     row = state_of(request).run(db.job, job_id)
     if row is None:
@@ -186,7 +192,7 @@ def list_assessments(request: Request, user: Viewer) -> list[dict[str, Any]]:
 
 
 @router.get("/assessments/{job_id}", response_model=Job, tags=["assessments"])
-def assessment(request: Request, user: Viewer, job_id: int) -> dict[str, Any]:
+def assessment(request: Request, user: Viewer, job_id: RowId) -> dict[str, Any]:
     """One assessment job: progress, and the files when done."""
     row = state_of(request).run(db.job, job_id)
     if row is None or row.kind != "assessment":
@@ -199,7 +205,7 @@ def assessment(request: Request, user: Viewer, job_id: int) -> dict[str, Any]:
     responses={200: {"content": {"application/pdf": {}, "text/html": {}}}},
 )  # fmt: skip
 def download(
-    request: Request, user: Viewer, job_id: int, format: Literal["pdf", "html"] = "pdf"
+    request: Request, user: Viewer, job_id: RowId, format: Literal["pdf", "html"] = "pdf"
 ) -> FileResponse:
     """The assessment document, as PDF or as one self-contained HTML file."""
     state = state_of(request)

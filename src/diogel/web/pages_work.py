@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import pandas as pd
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, Path, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from diogel.errors import NotFoundError
@@ -18,6 +18,9 @@ from diogel.web.security import check_csrf, choose_language, require, state_of
 from diogel.web.uploads import start_upload
 
 router = APIRouter(include_in_schema=False)
+
+#: Identifiers in page paths: database ids are 64-bit.
+PageId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 
 def _job_or_404(request: Request, job_id: int, kind: str) -> dict[str, Any]:
@@ -52,14 +55,14 @@ async def upload(
 
 
 @router.get("/data/jobs/{job_id}")
-def upload_job(request: Request, job_id: int) -> Response:
+def upload_job(request: Request, job_id: PageId) -> Response:
     require(request, "viewer")
     job = _job_or_404(request, job_id, "upload")
     return page(request, "upload_job.html", "Upload", job=job)
 
 
 @router.get("/data/rejects/{file_id}")
-def rejects(request: Request, file_id: int) -> Response:
+def rejects(request: Request, file_id: PageId) -> Response:
     require(request, "viewer")
     frame = state_of(request).run(lambda s: s.rejects(str(file_id), open_only=True))
     rows = frame.head(1000).to_dict("records")
@@ -102,7 +105,7 @@ def create_assessment(
 
 
 @router.get("/assessments/{job_id}")
-def assessment(request: Request, job_id: int) -> Response:
+def assessment(request: Request, job_id: PageId) -> Response:
     require(request, "viewer")
     job = _job_or_404(request, job_id, "assessment")
     return page(request, "assessment_job.html", "Assessment", job=job, names=_area_names(request))
