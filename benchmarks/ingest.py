@@ -29,6 +29,8 @@ import tempfile
 import textwrap
 from pathlib import Path
 
+from police_copies import replicate
+
 ROOT = Path(__file__).resolve().parents[1]
 STREET = ROOT.parent / "shared" / "data" / "police-uk" / "street"
 TARGET_ROWS = 6_000_000
@@ -73,28 +75,6 @@ def run(job: str, *args: str) -> dict[str, float]:
         [sys.executable, "-c", job, *args], check=True, capture_output=True, text=True
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
-
-
-def replicate(target: Path, rows_wanted: int) -> int:
-    """Copy the street files, renaming the force in each copy, until ``rows_wanted``."""
-    files = sorted(STREET.rglob("*.csv"))
-    per_pass = sum(sum(1 for _ in f.open("rb")) - 1 for f in files)
-    copies = max(1, round(rows_wanted / per_pass))
-    rows = 0
-    for c in range(copies):
-        for f in files:
-            data = f.read_bytes()
-            force = f.parent.name
-            name = force.replace("-", " ").title().replace(" ", "-")
-            tag = f"Copy{c:02d}"
-            # "Reported by" and "Falls within" sit side by side and share their commas, so
-            # one pass of replace() renames only the first: a second pass renames the other.
-            for _ in range(2):
-                data = data.replace(f",{name} Police,".encode(), f",{name} {tag} Police,".encode())
-            out = target / f"{f.name[:7]}-{force}-{tag.lower()}-street.csv"
-            out.write_bytes(data)
-            rows += data.count(b"\n") - 1
-    return rows
 
 
 def compare(label: str, folder: Path, db: Path) -> None:

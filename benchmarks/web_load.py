@@ -30,35 +30,14 @@ import tempfile
 import time
 from pathlib import Path
 
+from police_copies import replicate
+
 ROOT = Path(__file__).resolve().parents[1]
 STREET = ROOT.parent / "shared" / "data" / "police-uk" / "street"
 
 COUNCILS = ("W06000018", "W06000019", "W06000020", "W06000021", "W06000022")
 PERIOD = ("2023-07", "2024-06")
 TARGET_P95_MS = 150.0
-
-
-def replicate(target: Path, rows_wanted: int) -> int:
-    """Copy the street files until ``rows_wanted``, giving each copy its own force name in
-    both "Reported by" and "Falls within" (the force a row is stored under), so that the
-    copies are distinct force-months and none replaces another."""
-    files = sorted(STREET.rglob("*.csv"))
-    per_pass = sum(sum(1 for _ in f.open("rb")) - 1 for f in files)
-    copies = max(1, -(-rows_wanted // per_pass))
-    rows = 0
-    for c in range(copies):
-        for f in files:
-            force = f.parent.name
-            tag = f"Copy{c:02d}"
-            data = f.read_bytes()
-            for name in {
-                force.title(),
-                force.replace("-", " ").title(),
-            }:  # Dyfed-Powys, North Wales
-                data = data.replace(f"{name} Police".encode(), f"{name} {tag} Police".encode())
-            (target / f"{f.name[:7]}-{force}-{tag.lower()}-street.csv").write_bytes(data)
-            rows += data.count(b"\n") - 1
-    return rows
 
 
 def build_store(db: Path, rows: int, work: Path) -> int:

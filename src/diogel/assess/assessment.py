@@ -7,8 +7,6 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-import pandas as pd
-
 from diogel.assess.areas import find_area
 from diogel.assess.figures import compare
 from diogel.assess.gather import default_comparison, gather, monthly
@@ -206,7 +204,3 @@ def _summary(
             seen.add(s.text)
             unique.append(s)
     return unique[:SUMMARY_MAX]
-
-
-def _months(period: Period) -> pd.PeriodIndex:
-    return pd.period_range(period.start, period.end, freq="M")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +17,6 @@ from diogel.errors import InputError
 from diogel.geography import Area, Geography
 from diogel.periods import Period
 from diogel.storage import Store
-from diogel.storage.base import months_between
 
 
 @dataclass(frozen=True)
@@ -197,8 +195,3 @@ def build_trends(
         not_loaded=not_loaded,
         notes=notes,
     )
-
-
-def months_label(start: dt.date, end: dt.date) -> list[str]:
-    """Every month from ``start`` to ``end`` as ``YYYY-MM``."""
-    return [f"{m:%Y-%m}" for m in months_between(start, end)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -166,18 +166,3 @@ def _parse(
 
 def _split(text: str) -> list[str]:
     return next(csv.reader([text]), [])
-
-
-def match_columns(
-    header: Sequence[str], required: Sequence[str], optional: Sequence[str] = ()
-) -> Mapping[str, str] | None:
-    """Map canonical column names to header names, or None if a required one is missing."""
-    present = set(header)
-    if not set(required) <= present:
-        return None
-    return {c: c for c in (*required, *optional) if c in present}
-
-
-def empty_rejects() -> pd.DataFrame:
-    """A rejects frame with no rows."""
-    return pd.DataFrame({"line": pd.Series([], dtype="int64"), "reason": [], "raw": []})
