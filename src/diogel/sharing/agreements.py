@@ -72,7 +72,10 @@ def parse_agreement(raw: dict[str, Any]) -> Agreement:
         raise InputError("the review date must fall between start and expiry", hint="fix 'review'")
     days = raw["retention_days"]
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 36500:
-        raise InputError(f"retention_days must be 1 to 36500; received {days!r}", hint="e.g. 730")
+        raise InputError(
+            f"retention days must be a whole number from 1 to 36500; received {days!r}",
+            hint="e.g. 730 (two years)",
+        )
     parties = tuple(
         (
             checks.choice(p.get("kind"), ("agency", "partnership"), "party kind"),
@@ -81,10 +84,24 @@ def parse_agreement(raw: dict[str, Any]) -> Agreement:
         )
         for p in _tables(raw, "parties")
     )
+    named = [(kind, party_id) for kind, party_id, _ in parties]
+    twice = sorted({f"{k} '{p}'" for k, p in named if named.count((k, p)) > 1})
+    if twice:
+        raise InputError(
+            f"{', '.join(twice)} is named as a party more than once",
+            hint="name each agency or partnership once, as provider or as recipient",
+        )
     roles = {role for _, _, role in parties}
     if roles != {"provider", "recipient"}:
-        raise InputError("an agreement needs a provider and a recipient", hint="add [[parties]]")
+        raise InputError(
+            "an agreement needs at least one provider and one recipient",
+            hint="name the providing and the receiving parties",
+        )
     datasets = tuple(_dataset(d) for d in _tables(raw, "datasets"))
+    names = [name for name, _ in datasets]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise InputError(f"datasets {repeated} are named more than once", hint="name each once")
     signatories = tuple(
         (
             checks.text(s.get("name"), "signatory name", limit=200),
@@ -107,7 +124,10 @@ def parse_agreement(raw: dict[str, Any]) -> Agreement:
 def _tables(raw: dict[str, Any], key: str) -> list[dict[str, Any]]:
     items = raw.get(key)
     if not isinstance(items, list) or not items or not all(isinstance(i, dict) for i in items):
-        raise InputError(f"the agreement needs one or more [[{key}]]", hint="see docs/sharing.md")
+        raise InputError(
+            f"the agreement names no {key}",
+            hint=f"name at least one (in an agreement file, [[{key}]] tables: see docs/sharing.md)",
+        )
     return items
 
 
@@ -126,9 +146,13 @@ def _dataset(item: dict[str, Any]) -> tuple[str, tuple[str, ...] | None]:
     return name, tuple(sorted(set(fields)))
 
 
-def add_agreement(store: Store, agreement: Agreement, *, now: dt.datetime | None = None) -> None:
+def add_agreement(
+    store: Store, agreement: Agreement, *, by: str = "system", now: dt.datetime | None = None
+) -> None:
     """Store an agreement after checking it against what is registered: parties exist, each
-    dataset is declared and its owner is a providing party, and the owner has signed."""
+    dataset is declared and its owner is a providing party, and the owner has signed.
+    ``by`` (who added it) is recorded in the audit log."""
+    by = checks.text(by, "added by", limit=200)
     if db.agreement(store, agreement.agreement_id) is not None:
         raise InputError(
             f"agreement '{agreement.agreement_id}' already exists",
@@ -167,9 +191,7 @@ def add_agreement(store: Store, agreement: Agreement, *, now: dt.datetime | None
         a.areas,
         a.signatories,
     )  # fmt: skip
-    db.append_audit(
-        store, now, "system", "agreement", None, json.dumps({"agreement": a.agreement_id}), 0
-    )
+    db.append_audit(store, now, by, "agreement", None, json.dumps({"agreement": a.agreement_id}), 0)
 
 
 def show_agreement(store: Store, agreement_id: str) -> dict[str, Any]:

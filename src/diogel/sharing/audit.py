@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -102,21 +103,87 @@ def _unique(problems: list[Problem]) -> list[Problem]:
     return out
 
 
+#: Columns of an exported entry, in order.
+EXPORT_COLUMNS = (*db.AUDIT_COLUMNS, "prev_hash", "hash")
+#: Export formats: the file suffix without its dot.
+EXPORT_FORMATS = ("jsonl", "csv")
+
+
+@dataclass(frozen=True)
+class AuditExport:
+    """The audit log written out: its text, the entries in it and the anchor to keep."""
+
+    text: str
+    entries: int
+    head_seq: int
+    head_hash: str
+
+    @property
+    def anchor(self) -> str:
+        """``SEQ:HASH``, for ``verify_audit(anchor=...)`` or ``diogel audit verify --anchor``."""
+        return f"{self.head_seq}:{self.head_hash}"
+
+
+def export_text(store: Store, fmt: str = "jsonl", *, after: int = 0) -> AuditExport:
+    """Entries after number ``after`` as JSON lines or CSV text (the same text
+    :func:`export_audit` writes to a file).
+
+    Examples
+    --------
+    >>> from diogel.storage import open_store
+    >>> done = export_text(open_store(":memory:"), "csv")
+    >>> done.text.splitlines()[0], done.entries, done.anchor[:4]
+    ('seq,logged_at,actor,action,dataset,query,row_count,prev_hash,hash', 0, '0:00')
+    """
+    if fmt not in EXPORT_FORMATS:
+        raise InputError(f"cannot export the audit log as '{fmt}'", hint="use jsonl or csv")
+    if isinstance(after, bool) or not isinstance(after, int) or after < 0:
+        raise InputError(f"'after' must be an entry number, 0 or more; received {after!r}",
+                         hint="0 exports every entry")  # fmt: skip
+    rows = [dict(zip(EXPORT_COLUMNS, r, strict=True)) for r in db.audit_entries(store, after)]
+    head = db.audit_head(store)
+    out = io.StringIO(newline="")
+    if fmt == "csv":
+        writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        for row in rows:
+            out.write(json.dumps(row, default=str, ensure_ascii=False) + "\n")
+    return AuditExport(out.getvalue(), len(rows), head[0], head[1])
+
+
 def export_audit(store: Store, path: str | Path, *, after: int = 0) -> tuple[int, int, str]:
     """Write entries after number ``after`` to a ``.jsonl`` or ``.csv`` file; returns
     (entries written, head number, head hash) — keep the last two to check later."""
     p = Path(path)
     if p.suffix not in {".jsonl", ".csv"}:
         raise InputError(f"cannot export the audit log as '{p.suffix}'", hint="use .jsonl or .csv")
-    columns = [*db.AUDIT_COLUMNS, "prev_hash", "hash"]
-    rows = [dict(zip(columns, r, strict=True)) for r in db.audit_entries(store, after)]
-    head = db.audit_head(store)
+    done = export_text(store, p.suffix[1:], after=after)
     with p.open("w", encoding="utf-8", newline="") as fh:
-        if p.suffix == ".csv":
-            writer = csv.DictWriter(fh, fieldnames=columns)
-            writer.writeheader()
-            writer.writerows(rows)
-        else:
-            for row in rows:
-                fh.write(json.dumps(row, default=str, ensure_ascii=False) + "\n")
-    return len(rows), head[0], head[1]
+        fh.write(done.text)
+    return done.entries, done.head_seq, done.head_hash
+
+
+def recent_entries(store: Store, *, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+    """Up to ``limit`` entries, newest first, after skipping the ``offset`` newest; each a
+    mapping of :data:`EXPORT_COLUMNS`.
+
+    Examples
+    --------
+    >>> from diogel.storage import open_store
+    >>> recent_entries(open_store(":memory:"))
+    []
+    """
+    for value, what, low in ((limit, "limit", 1), (offset, "offset", 0)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < low:
+            raise InputError(f"{what} must be a whole number of at least {low}; received {value!r}",
+                             hint="e.g. limit=50, offset=0")  # fmt: skip
+    return [
+        dict(zip(EXPORT_COLUMNS, r, strict=True)) for r in db.audit_newest(store, limit, offset)
+    ]
+
+
+def count_entries(store: Store) -> int:
+    """Entries stored in the audit log."""
+    return db.audit_count(store)

@@ -92,9 +92,60 @@ def set_dataset_policy(
     db.set_dataset(store, dataset, owner, sensitivity, min_count, description)
 
 
+def remove_member(store: Store, username: str, kind: str, body_id: str) -> None:
+    """End a person's membership (and so their role) in an agency or partnership.
+
+    Examples
+    --------
+    >>> from diogel.storage import open_store
+    >>> s = open_store(":memory:")
+    >>> add_agency(s, "gwent-police", "Gwent Police", "police")
+    >>> add_member(s, "ann", "agency", "gwent-police", "analyst")
+    >>> remove_member(s, "ann", "agency", "gwent-police")
+    >>> len(members_of(s, "agency", "gwent-police"))
+    0
+    """
+    username = checks.username(username)
+    kind = checks.choice(kind, ("agency", "partnership"), "body kind")
+    body_id = checks.identifier(body_id, f"{kind} id")
+    _must_exist(store, kind, body_id)
+    if not db.remove_membership(store, username, kind, body_id):
+        raise NotFoundError(
+            f"{username} is not a member of {kind} '{body_id}'", hint="nothing to remove"
+        )
+
+
 def memberships(store: Store, username: str | None = None) -> pd.DataFrame:
     """Memberships of one person (or of everyone)."""
     return db.memberships(store, None if username is None else checks.username(username))
+
+
+def members_of(store: Store, kind: str, body_id: str) -> pd.DataFrame:
+    """The members of one agency or partnership and their roles, by user name."""
+    kind = checks.choice(kind, ("agency", "partnership"), "body kind")
+    body_id = checks.identifier(body_id, f"{kind} id")
+    _must_exist(store, kind, body_id)
+    return db.memberships(store, body=(kind, body_id))
+
+
+def list_agencies(store: Store) -> pd.DataFrame:
+    """Agencies (agency_id, name, kind, members), by id."""
+    return db.agencies(store)
+
+
+def list_partnerships(store: Store) -> pd.DataFrame:
+    """Partnerships (partnership_id, name, kind, parent_id, areas, members), by id;
+    ``areas`` is the list of council codes each covers."""
+    rows = db.partnerships(store)
+    frame = pd.DataFrame(rows, columns=["partnership_id", "name", "kind", "parent_id", "areas"])
+    counts = db.memberships(store).query("body_kind == 'partnership'")["body_id"].value_counts()
+    frame["members"] = [int(counts.get(p, 0)) for p in frame["partnership_id"]]
+    return frame
+
+
+def list_datasets(store: Store) -> pd.DataFrame:
+    """Declared datasets (dataset, owner_agency, sensitivity, min_count, description)."""
+    return db.datasets(store)
 
 
 def _must_exist(store: Store, kind: str, body_id: str) -> None:

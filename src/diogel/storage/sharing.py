@@ -101,14 +101,40 @@ def set_membership(store: Store, username: str, kind: str, body_id: str, role: s
         )
 
 
-def memberships(store: Store, username: str | None = None) -> pd.DataFrame:
-    """Memberships (username, body_kind, body_id, role), of one person or everyone."""
-    where, params = ("WHERE username = ?", [username]) if username is not None else ("", [])
+def memberships(
+    store: Store, username: str | None = None, *, body: tuple[str, str] | None = None
+) -> pd.DataFrame:
+    """Memberships (username, body_kind, body_id, role), of one person, of one body
+    (``(kind, id)``), or of everyone."""
+    clauses: list[str] = []
+    params: list[object] = []
+    if username is not None:
+        clauses.append("username = ?")
+        params.append(username)
+    if body is not None:
+        clauses.append("body_kind = ? AND body_id = ?")
+        params.extend(body)
+    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
     return store.query(
         f"SELECT username, body_kind, body_id, role FROM share_memberships {where} "
         "ORDER BY username, body_kind, body_id",
         params,
     )
+
+
+def remove_membership(store: Store, username: str, kind: str, body_id: str) -> int:
+    """End ``username``'s membership of a body; returns the memberships removed (0 or 1)."""
+    with store.transaction():
+        found = store.query_rows(
+            "SELECT COUNT(*) FROM share_memberships WHERE username = ? AND body_kind = ? "
+            "AND body_id = ?",
+            [username, kind, body_id],
+        )[0][0]
+        store.execute(
+            "DELETE FROM share_memberships WHERE username = ? AND body_kind = ? AND body_id = ?",
+            [username, kind, body_id],
+        )
+    return int(found)
 
 
 # -- datasets ---------------------------------------------------------------------------
@@ -351,6 +377,21 @@ def audit_entries(store: Store, after: int = 0) -> list[tuple[Any, ...]]:
         "ORDER BY seq",
         [after],
     )
+
+
+def audit_newest(store: Store, limit: int, offset: int = 0) -> list[tuple[Any, ...]]:
+    """Up to ``limit`` audit entries, newest first, skipping the ``offset`` newest:
+    (*AUDIT_COLUMNS, prev_hash, hash)."""
+    return store.query_rows(
+        f"SELECT {', '.join(AUDIT_COLUMNS)}, prev_hash, hash FROM share_audit "
+        "ORDER BY seq DESC LIMIT ? OFFSET ?",
+        [int(limit), int(offset)],
+    )
+
+
+def audit_count(store: Store) -> int:
+    """Entries stored in the audit log."""
+    return int(store.query_rows("SELECT COUNT(*) FROM share_audit")[0][0])
 
 
 def audit_head(store: Store) -> tuple[int, str]:
