@@ -24,7 +24,12 @@ from typing import Final
 
 from diogel.errors import InputError, NotFoundError
 from diogel.governance.model import Register
-from diogel.governance.sources import RegisterError, read_csv_folder, read_yaml
+from diogel.governance.sources import (
+    RegisterError,
+    read_csv_folder,
+    read_yaml,
+    read_yaml_bytes,
+)
 from diogel.governance.validate import build_register
 
 #: Registers shipped with Diogel, by name.
@@ -57,6 +62,26 @@ def read_register_file(path: str | Path) -> Register:
     return build_register(read_yaml(source))
 
 
+def read_register_upload(data: bytes, name: str) -> Register:
+    """Read and check an uploaded register YAML file, exactly as
+    :func:`read_register_file` reads one from disk (``name`` is used in messages).
+
+    Raises
+    ------
+    InputError
+        If the name does not end in .yaml or .yml.
+    RegisterError
+        For the first problem in the file, naming the file, line and fix.
+    """
+    shown = Path(name.replace("\\", "/")).name or "register.yaml"
+    if Path(shown).suffix.lower() not in {".yaml", ".yml"}:
+        raise InputError(
+            f"cannot read a register from '{shown}'",
+            hint="upload a .yaml file, such as one downloaded from Diogel",
+        )
+    return build_register(read_yaml_bytes(data, shown))
+
+
 def example_path(name: str) -> Path:
     """The bundled YAML of an example register."""
     if name not in EXAMPLES:
@@ -76,4 +101,5 @@ __all__ = [
     "example_path",
     "example_register",
     "read_register_file",
+    "read_register_upload",
 ]

@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
+import zipfile
 from collections.abc import Iterator
 from dataclasses import fields as dataclass_fields
 from pathlib import Path
@@ -168,12 +170,47 @@ def _cell(value: Any) -> str:
     return str(_plain(value))
 
 
-def _write_csv(path: Path, columns: list[str], rows: list[dict]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow(columns)
-        for row in rows:
-            writer.writerow([_cell(row.get(c)) for c in columns])
+def _csv_text(columns: list[str], rows: list[dict]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_cell(row.get(c)) for c in columns])
+    return out.getvalue()
+
+
+def csv_files(register: Register) -> dict[str, str]:
+    """The register as CSV texts by file name: ``register.csv`` and one per section
+    (lists such as areas, themes and dependencies ``;``-separated in one cell).
+
+    >>> from diogel.governance import example_register
+    >>> files = csv_files(example_register("gwent"))
+    >>> list(files)[:3], files["register.csv"].splitlines()[0]
+    (['register.csv', 'organisations.csv', 'people.csv'], 'format,region,name,name_cy,councils,source,note')
+    """
+    files: dict[str, str] = {}
+    head = _header(register)
+    columns = [c for c in SPECS["register"] if c in head or c in LIST_FIELDS]
+    files[csv_name("register")] = _csv_text(columns, [head])
+    parts: dict[str, list[dict]] = {p: [] for p in ("reviews", *REVIEW_PARTS)}
+    for review in register.reviews:
+        parts["reviews"].append(_row(review, "reviews", register, None))
+        for part, rows in _review_parts(register, review):
+            parts[part].extend({"review": review.id, **r} for r in rows)
+    for section, rows in _sections(register):
+        files[csv_name(section)] = _csv_text(list(SPECS[section]), rows)
+    for section, rows in parts.items():
+        files[csv_name(section)] = _csv_text(list(SPECS[section]), rows)
+    return files
+
+
+def csv_zip(register: Register) -> bytes:
+    """The CSV files of :func:`csv_files` in one zip archive (a folder ``<region>/``)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, text in csv_files(register).items():
+            archive.writestr(f"{register.region}/{name}", text)
+    return out.getvalue()
 
 
 def write_csv(register: Register, folder: str | Path) -> list[Path]:
@@ -185,19 +222,9 @@ def write_csv(register: Register, folder: str | Path) -> list[Path]:
     target = Path(folder)
     target.mkdir(parents=True, exist_ok=True)
     written = []
-    head = _header(register)
-    columns = [c for c in SPECS["register"] if c in head or c in LIST_FIELDS]
-    _write_csv(target / csv_name("register"), columns, [head])
-    written.append(target / csv_name("register"))
-    parts: dict[str, list[dict]] = {p: [] for p in ("reviews", *REVIEW_PARTS)}
-    for review in register.reviews:
-        parts["reviews"].append(_row(review, "reviews", register, None))
-        for part, rows in _review_parts(register, review):
-            parts[part].extend({"review": review.id, **r} for r in rows)
-    for section, rows in _sections(register):
-        _write_csv(target / csv_name(section), list(SPECS[section]), rows)
-        written.append(target / csv_name(section))
-    for section, rows in parts.items():
-        _write_csv(target / csv_name(section), list(SPECS[section]), rows)
-        written.append(target / csv_name(section))
+    for name, text in csv_files(register).items():
+        path = target / name
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        written.append(path)
     return written

@@ -28,6 +28,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final
 
+from diogel.errors import InputError
 from diogel.governance.model import (
     BODY_KINDS,
     DECISIONS,
@@ -60,6 +61,25 @@ class BadValue(Exception):
         self.hint = hint
 
 
+class FieldError(InputError):
+    """A value given for one named field (of a form or a command) cannot be used.
+
+    >>> FieldError("due", "'soon' is not a date in the form YYYY-MM-DD").field
+    'due'
+    """
+
+    def __init__(self, field: str, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.field = field
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_field_error, (self.field, self.message, self.hint))
+
+
+def _field_error(field: str, message: str, hint: str | None) -> FieldError:
+    return FieldError(field, message, hint=hint)
+
+
 def suggest(value: str, options: Iterable[str], what: str) -> str:
     """A hint naming the closest options, or the first few when none is close.
 
@@ -67,13 +87,18 @@ def suggest(value: str, options: Iterable[str], what: str) -> str:
     "did you mean 'csp-newport'?"
     >>> suggest("zzz", ["a", "b"], "theme")
     'use one of the themes: a, b'
+    >>> suggest("zzz", ["psb"], "body")
+    'use one of the bodies: psb'
     """
     options = list(options)
     close = difflib.get_close_matches(value, options, n=3, cutoff=0.6)
     if close:
         return "did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
     shown = ", ".join(options[:12]) + (", ..." if len(options) > 12 else "")
-    plural = what + ("es" if what.endswith(("s", "x")) else "s")
+    if what.endswith("y") and not what.endswith(("ay", "ey", "oy")):
+        plural = what[:-1] + "ies"
+    else:
+        plural = what + ("es" if what.endswith(("s", "x")) else "s")
     return f"use one of the {plural}: {shown}" if options else f"no {plural} are defined yet"
 
 

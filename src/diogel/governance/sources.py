@@ -70,15 +70,19 @@ class RegisterError(InputError):
 
     code = "invalid_register"
 
-    def __init__(self, file: str, line: int, detail: str, hint: str | None = None) -> None:
+    def __init__(
+        self, file: str, line: int, detail: str, hint: str | None = None, field: str | None = None
+    ) -> None:
         super().__init__(f"{file}, line {line}: {detail}", hint=hint)
         self.file = file
         self.line = line
         #: What is wrong, without the file and line.
         self.detail = detail
+        #: The field of the entry the problem is about, when it is about one field.
+        self.field = field
 
     def __reduce__(self) -> tuple[object, ...]:
-        return (RegisterError, (self.file, self.line, self.detail, self.hint))
+        return (RegisterError, (self.file, self.line, self.detail, self.hint, self.field))
 
 
 # --------------------------------------------------------------------------------------
@@ -94,13 +98,25 @@ def read_yaml(path: Path) -> list[Record]:
     RegisterError
         If the file is not UTF-8, not valid YAML, or not shaped like a register.
     """
+    return read_yaml_bytes(path.read_bytes(), path.name)
+
+
+def read_yaml_bytes(data: bytes, name: str) -> list[Record]:
+    """Records from the bytes of a register YAML file (an upload; ``name`` is used in
+    messages).
+
+    >>> read_yaml_bytes("region: x\\nname: Ŵ\\n".encode("utf-16"), "r.yaml")
+    Traceback (most recent call last):
+    ...
+    diogel.governance.sources.RegisterError: r.yaml, line 1: the file is not UTF-8 text. Hint: save it as UTF-8 (the YAML default)
+    """
     try:
-        text = path.read_text(encoding="utf-8")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise RegisterError(
-            path.name, 1, "the file is not UTF-8 text", "save it as UTF-8 (the YAML default)"
+            name, 1, "the file is not UTF-8 text", "save it as UTF-8 (the YAML default)"
         ) from exc
-    return read_yaml_text(text, path.name)
+    return read_yaml_text(text, name)
 
 
 def read_yaml_text(text: str, name: str) -> list[Record]:

@@ -29,7 +29,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Final
 
 from diogel.errors import InputError, NotFoundError
-from diogel.governance.fields import BadValue, one_of, suggest, to_date
+from diogel.governance.fields import BadValue, FieldError, one_of, suggest, to_date
 from diogel.governance.model import RAGS, STATUSES, Action, Change, Register, Review
 from diogel.i18n import Translator
 
@@ -314,12 +314,18 @@ def plan_update(
             f"no action called '{action_id}' in review '{review.id}'",
             hint=suggest(action_id, [a.id for a in review.actions], "action"),
         )
-    try:
-        new_status = one_of(STATUSES, "status")(status)
-        new_rag = one_of(RAGS, "RAG rating")(rag)
-        new_due = due if isinstance(due, dt.date) else to_date(due)
-    except BadValue as bad:
-        raise InputError(bad.message, hint=bad.hint) from None
+    checks: dict[str, tuple[Any, Any]] = {
+        "status": (one_of(STATUSES, "status"), status),
+        "rag": (one_of(RAGS, "RAG rating"), rag),
+        "due": (to_date, due),
+    }
+    new: dict[str, Any] = {}
+    for name, (convert, given) in checks.items():
+        try:
+            new[name] = given if isinstance(given, dt.date) else convert(given)
+        except BadValue as bad:
+            raise FieldError(name, bad.message, hint=bad.hint) from None
+    new_status, new_rag, new_due = new["status"], new["rag"], new["due"]
     columns: dict[str, object] = {}
     changes: list[Change] = []
     for name, old, new in (("status", action.status, new_status), ("due", action.due, new_due),

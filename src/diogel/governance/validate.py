@@ -69,9 +69,19 @@ class Checker:
     geography: Geography | None = None
     problems: list[RegisterError] = field(default_factory=list)
 
-    def problem(self, record: Record, name: str | None, message: str, hint: str | None) -> None:
+    def problem(
+        self,
+        record: Record,
+        name: str | None,
+        message: str,
+        hint: str | None,
+        *,
+        field: str | None = None,
+    ) -> None:
+        """Note a problem at the line of field ``name`` (the entry's line when None);
+        ``field`` names the field concerned when it is absent, so has no line."""
         line = record.line_of(name) if name else record.line
-        self.problems.append(RegisterError(record.file, line, message, hint))
+        self.problems.append(RegisterError(record.file, line, message, hint, field=name or field))
 
     def convert(self, record: Record) -> Entry:
         """Check a record's fields against its section's spec and convert them."""
@@ -91,7 +101,7 @@ class Checker:
                 if required:
                     self.problem(
                         record, None, f"{what} entry has no '{name}'",
-                        f"add a line '{name}: ...' to this entry",
+                        f"add a line '{name}: ...' to this entry", field=name,
                     )  # fmt: skip
                 values[name] = convert(None) if callable(convert) else ()
                 continue
@@ -155,16 +165,20 @@ class Checker:
                 suggest(value, known, what) + f" (or add it under the {what} entries)",
             )
 
+    def ordered(self) -> list[RegisterError]:
+        """The problems in file order."""
+        return sorted(self.problems, key=lambda p: (p.file, p.line))
+
     def raise_first(self) -> None:
         if not self.problems:
             return
-        ordered = sorted(self.problems, key=lambda p: (p.file, p.line))
+        ordered = self.ordered()
         first = ordered[0]
         hint = first.hint or "fix it and load the file again"
         if len(ordered) > 1:
             more = len(ordered) - 1
             hint += f" ({more} more problem{'s' if more > 1 else ''} after this one)"
-        raise RegisterError(first.file, first.line, first.detail, hint)
+        raise RegisterError(first.file, first.line, first.detail, hint, first.field)
 
 
 _WHAT = {
@@ -193,10 +207,38 @@ def build_register(records: list[Record], *, geography: Geography | None = None)
         body, duty, council, person or organisation; a duplicate id; a loop of parent
         bodies or of action dependencies; a date not in the form YYYY-MM-DD.
     """
+    check = Checker(geography=geography or Geography.bundled())
+    register = _build(check, records)
+    check.raise_first()
+    if register is None:  # pragma: no cover - only a register with problems is None
+        raise RegisterError("register", 1, "the register could not be built")
+    return register
+
+
+def check_records(
+    records: list[Record], *, geography: Geography | None = None
+) -> tuple[Register | None, list[RegisterError]]:
+    """Check records as :func:`build_register` does, but return every problem.
+
+    For a form that shows all its problems at once rather than the first.
+
+    Returns
+    -------
+    (Register or None, list of RegisterError)
+        The register (None if there is any problem) and the problems in file order,
+        each naming the field it concerns where there is one.
+    """
+    check = Checker(geography=geography or Geography.bundled())
+    register = _build(check, records)
+    return (None if check.problems else register), check.ordered()
+
+
+def _build(check: Checker, records: list[Record]) -> Register | None:
+    """Check every record, noting problems in ``check``; the register, or None if it
+    cannot be built (its problems are in ``check``)."""
     from diogel.governance.validate_review import build_reviews
 
-    geo = geography or Geography.bundled()
-    check = Checker(geography=geo)
+    geo = check.geography or Geography.bundled()
     by_section: dict[str, list[Record]] = defaultdict(list)
     for record in records:
         by_section[record.section].append(record)
@@ -209,7 +251,7 @@ def build_register(records: list[Record], *, geography: Geography | None = None)
         )  # fmt: skip
     check.councils = tuple(head["councils"] or ())
     if not check.councils:
-        check.raise_first()
+        return None
 
     def entries(section: str) -> list[Entry]:
         return [check.convert(r) for r in by_section.get(section, [])]
@@ -256,7 +298,8 @@ def build_register(records: list[Record], *, geography: Geography | None = None)
             )  # fmt: skip
         seen[key] = entry.record
     reviews = build_reviews(check, by_section, body_ids, parties)
-    check.raise_first()
+    if check.problems:
+        return None
     return Register(
         region=head["region"],
         name=head["name"],
