@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,7 @@ from diogel.governance.model import (
     Seat,
     Workstream,
 )
+from diogel.governance.sources import RawValue
 from diogel.governance.tracker import plan_update
 from diogel.storage import governance as sql
 from diogel.storage.base import Store
@@ -317,3 +319,74 @@ def load_register_file(store: Store, path: str | Path) -> Register:
     register = read_register_file(path)
     save_register(store, register)
     return register
+
+
+def load_register_upload(store: Store, data: bytes, name: str) -> Register:
+    """Read, check and store an uploaded register YAML file, replacing the stored
+    register of its region; a file with any problem stores nothing."""
+    from diogel.governance import read_register_upload
+
+    register = read_register_upload(data, name)
+    save_register(store, register)
+    return register
+
+
+def edit_register(
+    store: Store,
+    change: Callable[[Register], Register],
+    region: str | None = None,
+    *,
+    now: dt.datetime | None = None,
+) -> Register:
+    """Read the stored register, apply ``change`` and store the result, in one
+    transaction: if ``change`` refuses (for example with
+    :class:`~diogel.governance.edit.EditRefused`), nothing is written."""
+    with store.transaction():
+        current = read_register(store, region)
+        changed = change(current)
+        if changed.region != current.region:  # pragma: no cover - a programming error
+            raise ValueError("an edit cannot move a register to another region")
+        save_register(store, changed, now=now)
+    return changed
+
+
+def save_entry(
+    store: Store,
+    section: str,
+    fields: Mapping[str, RawValue],
+    *,
+    key: Sequence[str] | None = None,
+    region: str | None = None,
+) -> Register:
+    """Add an entry to a stored register (no ``key``) or change the entry with ``key``,
+    checked as a register file is; see :func:`diogel.governance.edit.put_entry`.
+
+    Examples
+    --------
+    >>> from diogel.storage import open_store
+    >>> from diogel.governance import example_register
+    >>> store = open_store(":memory:")
+    >>> _ = save_register(store, example_register("gwent"))
+    >>> reg = save_entry(store, "duties", {"id": "new-duty", "title": "A new duty",
+    ...                  "legislation": "An Act 2024", "section": "s.1", "holders": "councils"})
+    >>> read_register(store).duties[-1].title
+    'A new duty'
+    >>> save_entry(store, "bodies", {"id": "x", "name": "X", "kind": "csp", "areas": ["Cardiff"]})
+    Traceback (most recent call last):
+    ...
+    diogel.governance.edit.EditRefused: areas: Cardiff is not one of this register's councils. Hint: add it under councils, or use one of: Blaenau Gwent, Caerphilly, Monmouthshire, Newport, Torfaen
+    >>> store.close()
+    """
+    from diogel.governance.edit import put_entry
+
+    return edit_register(store, lambda r: put_entry(r, section, fields, key=key), region)
+
+
+def delete_entry(
+    store: Store, section: str, key: Sequence[str], *, region: str | None = None
+) -> Register:
+    """Remove an entry (and what goes with it) from a stored register; see
+    :func:`diogel.governance.edit.remove_entry`."""
+    from diogel.governance.edit import remove_entry
+
+    return edit_register(store, lambda r: remove_entry(r, section, key), region)
