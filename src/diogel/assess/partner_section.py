@@ -31,6 +31,7 @@ from diogel.geography import Area, Geography
 from diogel.i18n import Translator
 from diogel.periods import Period
 from diogel.storage import Store
+from diogel.storage.sharing import dataset_policy
 
 #: Placed events a dataset needs before its near-repeat pattern is tested.
 MIN_KNOX_EVENTS: Final = 20
@@ -83,7 +84,7 @@ def partner_data_section(
                 n=t.format_int(synthetic),
             )
         )
-    tables = [_by_month(events, t, k)]
+    tables = [_by_month(events, t, _protected(store, events, k))]
     subsections = []
     if ((events["agency"] == "health") & (events["theme"] == "violence")).any():
         try:
@@ -113,14 +114,33 @@ def partner_data_section(
     )
 
 
-def _by_month(events: pd.DataFrame, t: Translator, k: int) -> Table:
-    """Records by dataset and month; health rows suppressed (each row with its total)."""
+def _protected(store: Store, events: pd.DataFrame, k: int) -> dict[str, int]:
+    """The datasets whose small counts are hidden, each with its threshold: health data,
+    and any dataset declared special category (with its own minimum count if higher)."""
+    chosen = {str(d): k for d in events.loc[events["agency"] == "health", "dataset"].unique()}
+    access = getattr(store, "access", None)  # a scoped store knows what it is reading
+    for dataset in map(str, events["dataset"].unique()):
+        if access is not None:
+            found = access(dataset)
+            special, least = found.sensitivity == "special", int(found.min_count)
+        else:
+            declared = dataset_policy(store, dataset)
+            special = declared is not None and declared[1] == "special"
+            least = declared[2] if declared is not None else k
+        if special:
+            chosen[dataset] = max(k, least)
+    return chosen
+
+
+def _by_month(events: pd.DataFrame, t: Translator, protected: dict[str, int]) -> Table:
+    """Records by dataset and month; protected rows suppressed (each row with its total)."""
     months = pd.PeriodIndex(pd.to_datetime(events["month"]), freq="M")
     counts = pd.crosstab(events["dataset"], months).sort_index(axis=0).sort_index(axis=1)
-    health = set(events.loc[events["agency"] == "health", "dataset"])
+    k = max(protected.values(), default=K)
     rows = []
     for dataset, row in counts.iterrows():
-        cells = suppress_counts(row, k=k).display("*")["count"] if dataset in health else None
+        least = protected.get(str(dataset))
+        cells = None if least is None else suppress_counts(row, k=least).display("*")["count"]
         values = [str(v) for v in [*row.to_numpy().tolist(), int(row.sum())]]
         if cells is not None:
             values = list(cells.to_numpy())

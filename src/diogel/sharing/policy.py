@@ -1,7 +1,7 @@
 """The access policy: what a person may see of a dataset at a moment, from agreements.
 
-Open data (police.uk) is readable by anyone signed in. Members of the agency that owns a
-dataset see it whole (viewers: counts only). Anyone else sees only what an agreement in
+Open data (police.uk, and boundaries) is readable by anyone signed in. Members of the
+agency that owns a dataset see it whole (viewers: counts only). Anyone else sees only what an agreement in
 force at that moment gives an agency or partnership they belong to, as a recipient:
 its level, its fields, and its areas — narrowed to the partnership's council areas when
 the grant comes through a partnership. An expired or revoked agreement grants nothing.
@@ -17,8 +17,8 @@ from diogel.storage import sharing as db
 from diogel.storage.access import Access, Grant
 from diogel.storage.base import Store
 
-#: Datasets that are open whether declared or not.
-OPEN_PREFIX = "police-uk-"
+#: Datasets that are open whether declared or not: police.uk, and loaded boundaries.
+OPEN_PREFIX = ("police-uk-", "boundaries:")
 #: Smallest count shown for special category data unless a dataset says otherwise.
 DEFAULT_MIN_COUNT = 5
 

@@ -23,7 +23,7 @@ from typing import Any, Final
 
 import pandas as pd
 
-from diogel.errors import AccessDenied, InputError
+from diogel.errors import AccessDenied, InputError, NotFoundError
 from diogel.storage import sql
 from diogel.storage.base import AreaFilter, Store
 from diogel.storage.partners import EVENT_COLUMNS
@@ -32,8 +32,9 @@ from diogel.storage.sqlstore import _GROUPABLE, _INCIDENT_COLUMNS
 
 #: Levels of access, least first.
 LEVELS: Final = ("aggregate", "pseudonymised", "record")
-#: Columns that say which dataset a row is from: always visible.
-_META: Final = frozenset({"dataset", "source"})
+#: Columns that say which dataset a row is from, who owns it and whether it is synthetic
+#: test data: facts about the dataset, not about anyone in it, so always visible.
+_META: Final = frozenset({"dataset", "source", "agency", "synthetic"})
 #: Free text that could identify someone: never given at the pseudonymised level.
 FREE_TEXT: Final = frozenset({"location", "place", "context"})
 #: Record identifiers: re-keyed per agreement at the pseudonymised level.
@@ -171,6 +172,9 @@ class ScopedStore:
         self._suppress = suppress
         self._now = now
         self.url = store.url
+        #: Restricted datasets this view has read rows or counts of (for documents made
+        #: from them: who may see the document, and when it must be withdrawn).
+        self.restricted_reads: set[str] = set()
 
     def __getattr__(self, name: str) -> Any:
         if name in _BYPASS:
@@ -207,6 +211,55 @@ class ScopedStore:
 
     def close(self) -> None:
         """Nothing to do: the scoped store does not own the database connection."""
+
+    # -- provenance and rejected rows ----------------------------------------------------
+
+    def files(self, *, include_replaced: bool = False) -> pd.DataFrame:
+        """Loaded files, as ``Store.files``, of the datasets the principal may see
+        something of now (the name and counts of a restricted file are not shown to
+        someone no agreement gives its data to)."""
+        frame = self._store.files(include_replaced=include_replaced)
+        seen: dict[str, bool] = {}
+        for dataset in frame["dataset"].astype(str).unique():
+            seen[dataset] = bool(self.access(dataset).grants)
+        keep = frame["dataset"].astype(str).map(seen).astype(bool)
+        return frame[keep].reset_index(drop=True)
+
+    def rejects(self, selector: str, *, open_only: bool = False) -> pd.DataFrame:
+        """Rejected rows of a file (by id) or dataset, as ``Store.rejects``.
+
+        A rejected row is the raw line as the partner sent it, so only someone who may see
+        whole records of the dataset (its owner, or an agreement sharing every field at
+        record level) gets the rows of a restricted dataset; each such read is audited.
+        ``open_only`` refuses every restricted dataset, whoever asks.
+        """
+        _plain(selector, "file or dataset")
+        files = self._store.files(include_replaced=True)
+        if selector.isdigit():
+            chosen = files[files["file_id"] == int(selector)]
+        else:
+            chosen = files[files["dataset"] == selector]
+        datasets = sorted({str(d) for d in chosen["dataset"]})
+        for dataset in datasets:
+            access = self.access(dataset)
+            if not access.grants:  # the file is not visible at all: say nothing of it
+                raise NotFoundError(
+                    f"no loaded dataset or file called '{selector}'",
+                    hint="run 'diogel datasets' to see the dataset names and file ids",
+                )
+            # Whole rows of every area: record level with no limit of fields or areas.
+            whole = [g for g in access.grants
+                     if g.level == "record" and g.fields is None and g.areas is None]  # fmt: skip
+            query: dict[str, object] = {"read": "rejects", "selector": selector}
+            if not access.is_open and (open_only or not whole):
+                self._deny(access, query, "the rejected rows")
+        frame = self._store.rejects(selector)
+        for dataset in datasets:
+            access = self.access(dataset)
+            if not access.is_open:
+                self._write_audit("read", dataset, {"read": "rejects", "selector": selector},
+                                  len(frame))  # fmt: skip
+        return frame
 
     # -- police.uk and other incident sources --------------------------------------------
 
@@ -269,18 +322,23 @@ class ScopedStore:
         area_codes: Sequence[str] | None = None,
         datasets: Sequence[str] | None = None,
         columns: Sequence[str] = ("dataset", "theme", "occurred_on", "occurred_at", "x", "y"),
+        themes: Sequence[str] | None = None,
+        agencies: Sequence[str] | None = None,
     ) -> pd.DataFrame:
         """Partner event rows, as ``storage.partners.partner_events``; with ``datasets``
-        None, only the datasets the principal may read rows of."""
+        None, only the datasets the principal may read rows of (asking for a dataset by
+        name that the principal may not read is refused, and audited)."""
         columns = _names(columns, EVENT_COLUMNS, "partner event columns")
         chosen = self._datasets(datasets, lambda a: bool(a.for_records(columns)))
         frames = []
         for dataset in chosen:
             clauses, params = _event_filters(area_codes)
+            more, values = _value_filters(themes=themes, agency=agencies)
             frames.append(self._records(
-                "partner_events", "dataset", dataset, columns, clauses, [*params, start, end],
-                _EVENT_AREA, "occurred_on, file_id, line",
-                {"area_codes": area_codes, "start": start, "end": end},
+                "partner_events", "dataset", dataset, columns, [*clauses, *more],
+                [*params, *values, start, end], _EVENT_AREA, "occurred_on, file_id, line",
+                {"area_codes": area_codes, "themes": themes, "agencies": agencies,
+                 "start": start, "end": end},
             ))  # fmt: skip
         return _concat(frames, columns)
 
@@ -410,7 +468,19 @@ class ScopedStore:
 
     def _audit(self, access: Access, query: dict[str, object], frame: pd.DataFrame) -> None:
         if not access.is_open:
+            self.restricted_reads.add(access.dataset)
             self._write_audit("read", access.dataset, query, len(frame))
+
+    def note_read(self, dataset: str, query: dict[str, object], rows: int = 0) -> None:
+        """Audit a read of restricted data made outside the store: a document built from
+        it was opened or downloaded. Refused (and the refusal audited) when the person
+        may no longer see anything of ``dataset``."""
+        _plain(dataset, "dataset")
+        access = self.access(dataset)
+        if not access.grants:
+            self._deny(access, query, "documents built from the data")
+        if not access.is_open:
+            self._write_audit("read", dataset, query, rows)
 
     def _write_audit(self, action: str, dataset: str, query: dict[str, object], rows: int) -> None:
         text = json.dumps(query, default=str, sort_keys=True)
@@ -432,6 +502,21 @@ def _event_filters(area_codes: Sequence[str] | None) -> tuple[list[str], list[ob
         f"(council_code IN ({marks}) OR lsoa_code IN ({marks}) "
         f"OR (council_code IS NULL AND area_code IN ({marks})))"
     ], [*codes, *codes, *codes]
+
+
+def _value_filters(
+    *, themes: Sequence[str] | None, agency: Sequence[str] | None
+) -> tuple[list[str], list[object]]:
+    clauses: list[str] = []
+    params: list[object] = []
+    for column, values in (("theme", themes), ("agency", agency)):
+        if values is None:
+            continue
+        chosen = [values] if isinstance(values, str) else list(values)
+        _plain(chosen, column)
+        clauses.append(f"{column} IN ({', '.join('?' for _ in chosen)})" if chosen else "1 = 0")
+        params += chosen
+    return clauses, params
 
 
 def _plain(values: Sequence[object] | object, what: str) -> None:

@@ -202,7 +202,16 @@ def partner_events(
 
     An event belongs to an area when it was placed in one of ``area_codes`` (council or
     LSOA codes), or when it has no place and its file was declared to cover that area.
+    Given a scoped store (``diogel.sharing.scoped``), the read is its own: only what the
+    person's agreements allow, and audited.
     """
+    scoped = getattr(store, "partner_events", None)
+    if scoped is not None:
+        frame: pd.DataFrame = scoped(
+            start, end, area_codes=area_codes, themes=themes, agencies=agencies,
+            datasets=datasets, columns=columns,
+        )  # fmt: skip
+        return frame
     unknown = set(columns) - EVENT_COLUMNS
     if unknown:
         from diogel.errors import InputError

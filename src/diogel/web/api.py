@@ -14,7 +14,7 @@ from diogel.errors import NotFoundError
 from diogel.storage import web as db
 from diogel.web import queries
 from diogel.web.accounts import User
-from diogel.web.jobs import job_dict
+from diogel.web.jobs import job_dict, restricted_datasets, visible_to
 from diogel.web.models import (
     AssessmentRequest,
     Council,
@@ -27,7 +27,7 @@ from diogel.web.models import (
     Summary,
     Trends,
 )
-from diogel.web.security import role_dependency, state_of
+from diogel.web.security import reader_of, role_dependency, state_of
 from diogel.web.uploads import start_upload
 
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -65,19 +65,19 @@ def health(request: Request) -> dict[str, Any]:
 @router.get("/areas", response_model=list[Council], tags=["areas"])
 def areas(request: Request, user: Viewer, lang: LangQ = "en") -> list[dict[str, str]]:
     """The Welsh councils: codes, names in English and Welsh, police force."""
-    return queries.councils(lang, state_of(request))
+    return queries.councils(lang, reader_of(request))
 
 
 @router.get("/boundaries/councils", response_model=FeatureCollection, tags=["areas"])
 def council_boundaries(request: Request, user: Viewer, lang: LangQ = "en") -> Response:
     """Council boundaries as GeoJSON (WGS84)."""
-    return _json(queries.councils_json(state_of(request), lang))
+    return _json(queries.councils_json(reader_of(request), lang))
 
 
 @router.get("/datasets", response_model=list[Dataset], tags=["data"])
 def datasets(request: Request, user: Viewer) -> list[dict[str, Any]]:
     """Loaded files with rows read, stored and rejected."""
-    frame = state_of(request).run(lambda s: s.files())
+    frame = reader_of(request).run(lambda s: s.files())
     return [
         {"file_id": int(r["file_id"]), "dataset": r["dataset"], "name": r["name"],
          "force": None if pd.isna(r["force"]) else r["force"],
@@ -109,7 +109,7 @@ def rejects(
     limit: Annotated[int, Query(ge=1, le=10000)] = 500,
 ) -> list[dict[str, Any]]:
     """Rows of a loaded file that were rejected, with the reason and line number."""
-    frame = state_of(request).run(lambda s: s.rejects(str(file_id), open_only=True)).head(limit)
+    frame = reader_of(request).run(lambda s: s.rejects(str(file_id))).head(limit)
     return [
         {"file": str(r["file"]), "line": int(r["line"]), "reason": str(r["reason"]),
          "raw": None if pd.isna(r["raw"]) else str(r["raw"])}
@@ -122,7 +122,7 @@ def summary(
     request: Request, user: Viewer, area: AreaQ, start: FromQ, end: ToQ, lang: LangQ = "en"
 ) -> Response:
     """Crimes in an area and period: total, by category and by month."""
-    state = state_of(request)
+    state = reader_of(request)
     found, period = queries.area_and_period(state, area, start, end)
     return _json(queries.summary_json(state, found, period, lang))
 
@@ -133,7 +133,7 @@ def trends(
     category: CategoryQ = None, lang: LangQ = "en",
 ) -> Response:  # fmt: skip
     """Monthly series, the change between the halves of the period (exact test), alerts."""
-    state = state_of(request)
+    state = reader_of(request)
     found, period = queries.area_and_period(state, area, start, end)
     return _json(queries.trends_json(state, found, period, category, lang))
 
@@ -146,7 +146,7 @@ def hotspots(
     significant_only: bool = False,
 ) -> Response:  # fmt: skip
     """Getis-Ord Gi* hot and cold spots, or kernel density, as GeoJSON cells (WGS84)."""
-    state = state_of(request)
+    state = reader_of(request)
     found, period = queries.area_and_period(state, area, start, end)
     return _json(queries.hotspots_json(
         state, found, period, method=method, category=category, cell_size=cell_size,
@@ -160,7 +160,7 @@ def lsoa_rates(
     category: CategoryQ = None, lang: LangQ = "en",
 ) -> Response:  # fmt: skip
     """The area's LSOAs as GeoJSON with counts and crimes per 1,000 residents."""
-    state = state_of(request)
+    state = reader_of(request)
     found, period = queries.area_and_period(state, area, start, end)
     return _json(queries.lsoa_rates_json(state, found, period, category, lang))
 
@@ -169,7 +169,7 @@ def lsoa_rates(
 def job(request: Request, user: Viewer, job_id: RowId) -> dict[str, Any]:
     """A background job's state and progress (0 to 1)."""
     row = state_of(request).run(db.job, job_id)
-    if row is None:
+    if row is None or not visible_to(row, user):
         raise NotFoundError(f"no job {job_id}", hint="use the job_id an upload or assessment gave")
     return job_dict(row)
 
@@ -178,7 +178,7 @@ def job(request: Request, user: Viewer, job_id: RowId) -> dict[str, Any]:
 def create_assessment(request: Request, user: Analyst, body: AssessmentRequest) -> Response:
     """Start writing a strategic assessment (HTML and PDF) in the background."""
     state = state_of(request)
-    found, period = queries.area_and_period(state, body.area, body.from_, body.to)
+    found, period = queries.area_and_period(reader_of(request), body.area, body.from_, body.to)
     job_id = state.jobs.submit_assessment(user, found.code, period, body.lang)
     row = state.run(db.job, job_id)
     assert row is not None
@@ -188,14 +188,15 @@ def create_assessment(request: Request, user: Analyst, body: AssessmentRequest) 
 @router.get("/assessments", response_model=list[Job], tags=["assessments"])
 def list_assessments(request: Request, user: Viewer) -> list[dict[str, Any]]:
     """Assessments asked for, newest first."""
-    return [job_dict(r) for r in state_of(request).run(db.jobs, "assessment")]
+    rows = state_of(request).run(db.jobs, "assessment")
+    return [job_dict(r) for r in rows if visible_to(r, user)]
 
 
 @router.get("/assessments/{job_id}", response_model=Job, tags=["assessments"])
 def assessment(request: Request, user: Viewer, job_id: RowId) -> dict[str, Any]:
     """One assessment job: progress, and the files when done."""
     row = state_of(request).run(db.job, job_id)
-    if row is None or row.kind != "assessment":
+    if row is None or row.kind != "assessment" or not visible_to(row, user):
         raise NotFoundError(f"no assessment {job_id}", hint="list them at /api/v1/assessments")
     return job_dict(row)
 
@@ -210,6 +211,8 @@ def download(
     """The assessment document, as PDF or as one self-contained HTML file."""
     state = state_of(request)
     row = state.run(db.job, job_id)
+    if row is not None and not visible_to(row, user):
+        row = None
     files = json.loads(row.result or "{}") if row and row.kind == "assessment" else {}
     name = files.get("files", {}).get(format)
     if not name:
@@ -220,6 +223,13 @@ def download(
     path = state.assessments_dir / str(job_id) / name
     if not path.is_file():
         raise NotFoundError(f"the file of assessment {job_id} is missing", hint="generate it again")
+    assert row is not None
+    # A document holding partner data: only while an agreement still shares it, audited.
+    for dataset in restricted_datasets(row):
+        reader_of(request).run(
+            lambda s, d=dataset: s.note_read(d, {"read": "assessment document", "job": job_id,
+                                                 "format": format})
+        )  # fmt: skip
     if format == "pdf":
         return FileResponse(path, media_type="application/pdf", filename=name)
     # The HTML document is self-contained (its own styles and images, no scripts).

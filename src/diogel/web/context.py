@@ -183,6 +183,15 @@ class AppState:
             with self.lock:
                 yield self.store
 
+    @contextmanager
+    def job_reader(self, username: str) -> Iterator[Any]:
+        """A store for a background job run on behalf of ``username``: reads limited by
+        the sharing agreements at the moment of each read, and audited."""
+        from diogel.sharing import scoped
+
+        with self.job_store() as own:
+            yield scoped(own, username)
+
     @property
     def uploads_dir(self) -> Path:
         return self.options.files_dir / "uploads"
@@ -190,3 +199,41 @@ class AppState:
     @property
     def assessments_dir(self) -> Path:
         return self.options.files_dir / "assessments"
+
+
+class Reader:
+    """One person's reads for one request: every read goes through the sharing agreements
+    (``diogel.sharing.scoped``), and cached results are shared only between people who
+    see the same data.
+
+    Parameters
+    ----------
+    state : AppState
+        The app's shared state.
+    username : str
+        Who is reading.
+    """
+
+    def __init__(self, state: AppState, username: str) -> None:
+        self.state = state
+        self.username = username
+        self.geography = state.geography
+        self._audiences: dict[str, str] = {}
+
+    def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Call ``fn(scoped_store, *args, **kwargs)`` with this person's view of the store."""
+        from diogel.sharing import scoped
+
+        return self.state.run(lambda s: fn(scoped(s, self.username), *args, **kwargs))
+
+    def audience(self, dataset: str = "police-uk-street") -> str:
+        """Whom results from ``dataset`` may be shared with: everyone signed in when it is
+        open, otherwise this person only (judged afresh on every request)."""
+        if dataset not in self._audiences:
+            access = self.run(lambda s: s.access(dataset))
+            self._audiences[dataset] = "open" if access.is_open else f"user:{self.username}"
+        return self._audiences[dataset]
+
+    def cached(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+        """``compute()`` once per data version, key and audience of the street data."""
+        return self.state.cached((self.audience(), *key), compute)

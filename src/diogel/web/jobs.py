@@ -51,6 +51,18 @@ def job_dict(row: db.JobRow) -> dict[str, Any]:
     }
 
 
+def restricted_datasets(row: db.JobRow) -> list[str]:
+    """The restricted datasets a finished job's documents hold (none for open data)."""
+    result = json.loads(row.result) if row.result else {}
+    return [str(d) for d in result.get("restricted", [])]
+
+
+def visible_to(row: db.JobRow, user: User) -> bool:
+    """Whether ``user`` may see a job: anyone signed in, unless its documents hold
+    restricted data, which only the person who asked for them may see."""
+    return not restricted_datasets(row) or row.user_id == user.user_id
+
+
 class _Progress:
     """Records a job's progress, at most every :data:`PROGRESS_EVERY` seconds."""
 
@@ -108,7 +120,9 @@ class JobRunner:
         params = {"area": area, "from": f"{period.start:%Y-%m}", "to": f"{period.end:%Y-%m}",
                   "lang": lang}  # fmt: skip
         job_id = self._new("assessment", user, params)
-        self.pool.submit(self._guard, job_id, self._assess, job_id, area, period, lang)
+        self.pool.submit(
+            self._guard, job_id, self._assess, job_id, area, period, lang, user.username
+        )
         return job_id
 
     def _guard(self, job_id: int, work: Any, *args: Any) -> None:
@@ -156,7 +170,9 @@ class JobRunner:
         self.state.data_changed()
         return report.as_dict()
 
-    def _assess(self, job_id: int, area: str, period: Period, lang: str) -> dict[str, Any]:
+    def _assess(
+        self, job_id: int, area: str, period: Period, lang: str, username: str
+    ) -> dict[str, Any]:
         from diogel.assess.areas import find_area
         from diogel.assess.assessment import build_assessment
         from diogel.reports import render_all
@@ -168,19 +184,13 @@ class JobRunner:
             progress.set(index / len(ASSESSMENT_STEPS), name, force=True)
 
         geo = self.state.geography
-        with self.state.job_store() as store:
+        # Read as the person who asked: partner data only as their agreements allow.
+        with self.state.job_reader(username) as store:
             found = find_area(store, geo, area)
-            # Partner data is restricted: web assessments leave it out until the web app
-            # reads through the sharing agreements (diogel.sharing.scoped).
             assessment = build_assessment(
-                store,
-                found,
-                period,
-                lang=lang,
-                geography=geo,
-                progress=step,
-                partner_data=False,
+                store, found, period, lang=lang, geography=geo, progress=step
             )
+            restricted = sorted(store.restricted_reads)
         step("render")
         folder = self.state.assessments_dir / str(job_id)
         folder.mkdir(parents=True, exist_ok=True)
@@ -192,4 +202,5 @@ class JobRunner:
             "title": assessment.title,
             "subtitle": assessment.subtitle,
             "files": {p.suffix.lstrip("."): p.name for p in written},
+            "restricted": restricted,
         }

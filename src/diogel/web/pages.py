@@ -19,6 +19,7 @@ from diogel.web.security import (
     TooManyAttempts,
     check_csrf,
     choose_language,
+    reader_of,
     require,
     state_of,
 )
@@ -102,7 +103,7 @@ def logout(request: Request, csrf: str = Form("")) -> Response:
 
 def choices(request: Request, months: int = 12) -> dict[str, Any]:
     """The area and period a page shows: from the query, else the latest loaded months."""
-    state = state_of(request)
+    state = reader_of(request)
     latest = queries.latest_period(state, months) or ("", "")
     q = request.query_params
     return {
@@ -126,7 +127,7 @@ def dashboard(request: Request) -> Response:
 
 
 def _dashboard_view(request: Request, form: dict[str, Any]) -> dict[str, Any]:
-    state, lang = state_of(request), choose_language(request)
+    state, lang = reader_of(request), choose_language(request)
     t = translator(lang)
     try:
         area, period = queries.area_and_period(state, form["area_text"], form["start"], form["end"])
@@ -158,7 +159,7 @@ def _dashboard_view(request: Request, form: dict[str, Any]) -> dict[str, Any]:
 @router.get("/map")
 def map_page(request: Request) -> Response:
     require(request, "viewer")
-    state, lang = state_of(request), choose_language(request)
+    state, lang = reader_of(request), choose_language(request)
     form = choices(request)
     view: dict[str, Any] = {}
     if form["has_data"]:
@@ -196,7 +197,7 @@ def _hot_rows(state: Any, area: Any, period: Any, category: str | None) -> list[
 @router.get("/compare")
 def compare(request: Request) -> Response:
     require(request, "viewer")
-    state, lang = state_of(request), choose_language(request)
+    state, lang = reader_of(request), choose_language(request)
     form = choices(request)
     view: dict[str, Any] = {}
     if form["has_data"]:
@@ -215,7 +216,7 @@ def compare(request: Request) -> Response:
 @router.get("/charts/{name}.svg")
 def chart(request: Request, name: str) -> Response:
     require(request, "viewer")
-    state, lang = state_of(request), choose_language(request)
+    state, lang = reader_of(request), choose_language(request)
     q = request.query_params
     found, period = queries.area_and_period(state, q.get("area", ""), q.get("from", ""),
                                             q.get("to", ""))  # fmt: skip

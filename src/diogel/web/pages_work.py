@@ -11,10 +11,10 @@ from fastapi.responses import RedirectResponse, Response
 from diogel.errors import NotFoundError
 from diogel.storage import web as db
 from diogel.web import accounts, queries
-from diogel.web.jobs import job_dict
+from diogel.web.jobs import job_dict, visible_to
 from diogel.web.pages import choices
 from diogel.web.render import page
-from diogel.web.security import check_csrf, choose_language, require, state_of
+from diogel.web.security import check_csrf, choose_language, reader_of, require, state_of
 from diogel.web.uploads import start_upload
 
 router = APIRouter(include_in_schema=False)
@@ -25,7 +25,7 @@ PageId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 def _job_or_404(request: Request, job_id: int, kind: str) -> dict[str, Any]:
     row = state_of(request).run(db.job, job_id)
-    if row is None or row.kind != kind:
+    if row is None or row.kind != kind or not visible_to(row, require(request, "viewer")):
         raise NotFoundError(f"no {kind} job {job_id}", hint="go back to the list")
     return job_dict(row)
 
@@ -34,7 +34,7 @@ def _job_or_404(request: Request, job_id: int, kind: str) -> dict[str, Any]:
 def data(request: Request) -> Response:
     require(request, "viewer")
     state = state_of(request)
-    frame = state.run(lambda s: s.files())
+    frame = reader_of(request).run(lambda s: s.files())
     files = [
         {**r, "month_from": None if pd.isna(r["month_from"]) else f"{r['month_from']:%Y-%m}",
          "month_to": None if pd.isna(r["month_to"]) else f"{r['month_to']:%Y-%m}"}
@@ -64,7 +64,7 @@ def upload_job(request: Request, job_id: PageId) -> Response:
 @router.get("/data/rejects/{file_id}")
 def rejects(request: Request, file_id: PageId) -> Response:
     require(request, "viewer")
-    frame = state_of(request).run(lambda s: s.rejects(str(file_id), open_only=True))
+    frame = reader_of(request).run(lambda s: s.rejects(str(file_id)))
     rows = frame.head(1000).to_dict("records")
     return page(request, "rejects.html", "Rejected rows", file_id=file_id, rows=rows,
                 total=len(frame))  # fmt: skip
@@ -72,10 +72,10 @@ def rejects(request: Request, file_id: PageId) -> Response:
 
 @router.get("/assessments")
 def assessments(request: Request) -> Response:
-    require(request, "viewer")
+    user = require(request, "viewer")
     state = state_of(request)
     form = choices(request, months=6)
-    jobs = [job_dict(r) for r in state.run(db.jobs, "assessment")]
+    jobs = [job_dict(r) for r in state.run(db.jobs, "assessment") if visible_to(r, user)]
     return page(request, "assessments.html", "Assessments", form=form, jobs=jobs,
                 names=_area_names(request))  # fmt: skip
 
@@ -83,7 +83,7 @@ def assessments(request: Request) -> Response:
 def _area_names(request: Request) -> dict[str, str]:
     """Council names by code, in the page's language (jobs record the code)."""
     return {c["code"]: c["name"] for c in queries.councils(choose_language(request),
-                                                          state_of(request))}  # fmt: skip
+                                                          reader_of(request))}  # fmt: skip
 
 
 @router.post("/assessments")
@@ -98,7 +98,7 @@ def create_assessment(
     user = require(request, "analyst")
     check_csrf(request, csrf)
     state = state_of(request)
-    found, period = queries.area_and_period(state, area, start, end)
+    found, period = queries.area_and_period(reader_of(request), area, start, end)
     doc_lang = lang if lang in ("en", "cy") else choose_language(request)
     job_id = state.jobs.submit_assessment(user, found.code, period, doc_lang)
     return RedirectResponse(f"/assessments/{job_id}", status_code=303)

@@ -1,4 +1,5 @@
-"""The library calls behind pages and API routes, cached per data version."""
+"""The library calls behind pages and API routes: read as the person asking (through the
+sharing agreements), cached per data version and audience."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from diogel.errors import InputError
 from diogel.geography import Area
 from diogel.i18n import translator
 from diogel.periods import Period
-from diogel.web.context import AppState
+from diogel.web.context import Reader
 
 #: Hotspot methods the web app offers (the slower time methods stay in the CLI).
 WEB_METHODS = ("gistar", "kde")
@@ -53,7 +54,7 @@ def for_web(frame: Any, *, tolerance: float) -> Any:
     return out.assign(geometry=shapely.set_precision(out.geometry.to_numpy(), 1e-5))
 
 
-def area_and_period(state: AppState, area: str, start: str, end: str) -> tuple[Area, Period]:
+def area_and_period(state: Reader, area: str, start: str, end: str) -> tuple[Area, Period]:
     """Resolve an area name or code and a ``YYYY-MM`` period (cached: names never change
     without a load)."""
     from diogel.assess.areas import find_area
@@ -66,7 +67,7 @@ def area_and_period(state: AppState, area: str, start: str, end: str) -> tuple[A
     return found, period
 
 
-def latest_period(state: AppState, months: int = 12) -> tuple[str, str] | None:
+def latest_period(state: Reader, months: int = 12) -> tuple[str, str] | None:
     """The last ``months`` months up to the latest with street data loaded (not before the
     first), as ``YYYY-MM`` strings."""
 
@@ -81,7 +82,7 @@ def latest_period(state: AppState, months: int = 12) -> tuple[str, str] | None:
     return result
 
 
-def summary_json(state: AppState, area: Area, period: Period, lang: str) -> bytes:
+def summary_json(state: Reader, area: Area, period: Period, lang: str) -> bytes:
     """``diogel summary --json`` for an area and period."""
     from diogel.assess.summary import summarise
 
@@ -89,7 +90,7 @@ def summary_json(state: AppState, area: Area, period: Period, lang: str) -> byte
     return state.cached(key, lambda: to_json(state.run(summarise, area, period).as_dict(lang)))
 
 
-def trends(state: AppState, area: Area, period: Period, category: str | None) -> Any:
+def trends(state: Reader, area: Area, period: Period, category: str | None) -> Any:
     """The trend report (monthly series, change and alerts)."""
     from diogel.assess.trends import build_trends
 
@@ -101,7 +102,7 @@ def trends(state: AppState, area: Area, period: Period, category: str | None) ->
 
 
 def trends_json(
-    state: AppState, area: Area, period: Period, category: str | None, lang: str
+    state: Reader, area: Area, period: Period, category: str | None, lang: str
 ) -> bytes:
     """``diogel trends --json``."""
     key = ("trends-json", area.code, area.kind, period, category, lang)
@@ -109,7 +110,7 @@ def trends_json(
 
 
 def hotspots_json(
-    state: AppState,
+    state: Reader,
     area: Area,
     period: Period,
     *,
@@ -149,7 +150,7 @@ def hotspots_json(
     return state.cached(key, compute)
 
 
-def rates(state: AppState, area: Area, period: Period, category: str | None) -> Any:
+def rates(state: Reader, area: Area, period: Period, category: str | None) -> Any:
     """Rates per 1,000 residents by LSOA and the funnel comparison of councils."""
     from diogel.assess.profile import area_rates
 
@@ -161,7 +162,7 @@ def rates(state: AppState, area: Area, period: Period, category: str | None) -> 
 
 
 def lsoa_rates_json(
-    state: AppState, area: Area, period: Period, category: str | None, lang: str
+    state: Reader, area: Area, period: Period, category: str | None, lang: str
 ) -> bytes:
     """The area's LSOAs as GeoJSON (WGS84) with their counts and rates, for a choropleth."""
 
@@ -179,7 +180,7 @@ def lsoa_rates_json(
     return state.cached(("lsoa-geojson", area.code, area.kind, period, category, lang), compute)
 
 
-def councils_json(state: AppState, lang: str) -> bytes:
+def councils_json(state: Reader, lang: str) -> bytes:
     """The 22 Welsh councils as GeoJSON (WGS84)."""
 
     def compute() -> bytes:
@@ -190,7 +191,7 @@ def councils_json(state: AppState, lang: str) -> bytes:
     return state.cached(("councils-geojson", lang), compute)
 
 
-def councils(lang: str, state: AppState) -> list[dict[str, str]]:
+def councils(lang: str, state: Reader) -> list[dict[str, str]]:
     """Council codes, names (in ``lang``, and both) and forces."""
     frame = state.geography.councils
     return [
@@ -200,13 +201,13 @@ def councils(lang: str, state: AppState) -> list[dict[str, str]]:
     ]  # fmt: skip
 
 
-def categories_in(state: AppState, area: Area, period: Period) -> list[str]:
+def categories_in(state: Reader, area: Area, period: Period) -> list[str]:
     """Categories with incidents in the area and period, busiest first."""
     data = json.loads(summary_json(state, area, period, "en"))
     return list(data["by_category"])
 
 
-def trend_chart_svg(state: AppState, area: Area, period: Period, lang: str) -> str:
+def trend_chart_svg(state: Reader, area: Area, period: Period, lang: str) -> str:
     """The monthly trend chart as SVG text."""
     from diogel.assess.figures import trend_figure
     from diogel.reports.charts import chart_svg
@@ -223,7 +224,7 @@ def trend_chart_svg(state: AppState, area: Area, period: Period, lang: str) -> s
 
 
 def funnel_chart_svg(
-    state: AppState, area: Area, period: Period, category: str | None, lang: str
+    state: Reader, area: Area, period: Period, category: str | None, lang: str
 ) -> str:
     """The funnel plot of the councils compared with ``area`` as SVG text."""
     from diogel.assess.model import Figure
@@ -248,7 +249,7 @@ def funnel_chart_svg(
 
 
 def funnel_table(
-    state: AppState, area: Area, period: Period, category: str | None, lang: str
+    state: Reader, area: Area, period: Period, category: str | None, lang: str
 ) -> pd.DataFrame:
     """The councils compared with ``area``: count, population, rate, limits, position."""
     table = rates(state, area, period, category).councils.copy()

@@ -13,7 +13,7 @@ from diogel.errors import AccessDenied, DiogelError
 from diogel.i18n import LANGUAGES
 from diogel.web import accounts
 from diogel.web.accounts import User
-from diogel.web.context import AppState
+from diogel.web.context import AppState, Reader
 
 SESSION_COOKIE: Final = "diogel_session"
 LANG_COOKIE: Final = "diogel_lang"
@@ -47,6 +47,15 @@ def state_of(request: Request) -> AppState:
     """The app's shared state."""
     state: AppState = request.app.state.diogel
     return state
+
+
+def reader_of(request: Request) -> Reader:
+    """The signed-in person's reads (through the sharing agreements); 401 if nobody."""
+    found: Reader | None = request.scope.get("reader")
+    if found is None:
+        user = require(request, "viewer")
+        found = request.scope["reader"] = Reader(state_of(request), user.username)
+    return found
 
 
 def choose_language(request: Request) -> str:
