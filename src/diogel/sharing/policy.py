@@ -3,9 +3,8 @@
 Open data (police.uk, and boundaries) is readable by anyone signed in. Members of the
 agency that owns a dataset see it whole (viewers: counts only). Anyone else sees only
 what an agreement in force at that moment gives an agency or partnership they belong to,
-as a recipient:
-its level, its fields, and its areas — narrowed to the partnership's council areas when
-the grant comes through a partnership. An expired or revoked agreement grants nothing.
+as a recipient: its level, its fields, and its areas — narrowed to the partnership's
+council areas when the grant comes through a partnership. An expired or revoked agreement grants nothing.
 A dataset nobody has declared (other than police.uk) is shown to no one.
 """
 
