@@ -97,6 +97,14 @@ def shared(site: Site, tmp_path: Path) -> Iterator[tuple[Any, dict[str, str], in
         create_user(store, name, "a long test password", "analyst")
         tokens[name] = create_token(store, name, "tests")[1]
         add_member(store, name, body_kind, body, "analyst")
+    # One person for every web role in each partnership and in none: the access matrix.
+    for role in ("viewer", "analyst", "admin"):
+        for body in ("newport-csp", "monmouth-csp", None):
+            name = f"{role}-{body or 'none'}"
+            create_user(store, name, "a long test password", role)
+            tokens[name] = create_token(store, name, "tests")[1]
+            if body is not None:
+                add_member(store, name, "partnership", body, role if role != "admin" else "analyst")
     set_dataset_policy(store, ISTV, "abuhb", "special")
     add_agreement(store, parse_agreement(_agreement()))
     store.close()
@@ -257,3 +265,126 @@ def test_small_counts_never_reach_an_assessment(shared: Any, site: Site) -> None
     for row in table.to_numpy()[:, 1:]:
         stars = sum(1 for v in row if str(v) == "*")
         assert stars != 1
+
+
+def _reference(site: Site, sql: str) -> pd.DataFrame:
+    from diogel.storage import open_store
+
+    store = open_store(str(site.db))
+    try:
+        return store.query(sql)
+    finally:
+        store.close()
+
+
+def test_the_partner_data_api_gives_what_the_agreement_gives(shared: Any, site: Site) -> None:
+    client, tokens, _ = shared
+    nia, bob = _as(tokens, "nia"), _as(tokens, "bob")
+    listed = client.get("/api/v1/partner-data", headers=nia).json()
+    assert [d["dataset"] for d in listed] == [ISTV]
+    assert listed[0]["sensitivity"] == "special"
+    assert listed[0]["grants"][0]["areas"] == [NEWPORT]  # narrowed to the CSP's council
+    assert client.get("/api/v1/partner-data", headers=bob).json() == []
+
+    query = {"area": "Newport", "from": "2024-04", "to": "2024-05"}
+    # counts by month: the reference is a plain count over the stored events
+    counts = client.get(f"/api/v1/partner-data/{ISTV}/counts", params={**query, "by": "month"},
+                        headers=nia)  # fmt: skip
+    assert counts.status_code == 200, counts.text
+    reference = _reference(site, "SELECT strftime(month, '%Y-%m') AS month, COUNT(*) AS n "
+                           "FROM partner_events WHERE council_code = 'W06000022' OR "
+                           "(council_code IS NULL AND area_code = 'W06000022') GROUP BY 1")  # fmt: skip
+    expected = dict(zip(reference["month"], reference["n"], strict=True))
+    got = {r["month"]: r["count"] for r in counts.json()}
+    assert set(got) == set(expected)
+    assert any(1 <= n <= 4 for n in expected.values())  # the data has small counts...
+    assert not any(c is not None and 1 <= c <= 4 for c in got.values())  # ...never shown
+    for code, count in got.items():
+        assert count is None or count == expected[code]
+
+    # records: the stored events of Newport, no more
+    records = client.get(f"/api/v1/partner-data/{ISTV}/records",
+                         params={**query, "columns": "month,theme,x,y", "limit": 10000},
+                         headers=nia)  # fmt: skip
+    assert records.status_code == 200, records.text
+    assert len(records.json()) == sum(expected.values())
+    assert set(records.json()[0]) == {"month", "theme", "x", "y"}
+    elsewhere = client.get(f"/api/v1/partner-data/{ISTV}/records",
+                           params={**query, "area": "Monmouthshire"}, headers=nia)  # fmt: skip
+    assert elsewhere.status_code == 200 and elsewhere.json() == []
+
+    # another partnership: the dataset is not there at all
+    for path in ("counts", "records"):
+        refused = client.get(f"/api/v1/partner-data/{ISTV}/{path}", params=query, headers=bob)
+        assert refused.status_code == 404
+    assert _audit(site, "bob").empty
+    assert (_audit(site, "nia")["action"] == "read").sum() >= 3
+
+
+#: Text that would show the health data, or that it exists, to someone not given it.
+MARKERS = ("partner:istv", "istv-newport", "A&E assault", "A&amp;E assault", "abuhb")
+FILL = {"area": "Newport", "from": "2024-04", "to": "2024-05", "lang": "en"}
+
+
+def _calls(client: Any, file_id: int, job_id: int) -> list[tuple[str, str, dict[str, Any]]]:
+    """Every GET route of the OpenAPI document, with its path and required query filled."""
+    values = {"file_id": file_id, "job_id": job_id, "dataset": ISTV}
+    calls = []
+    for path, operations in client.app.openapi()["paths"].items():
+        operation = operations.get("get")
+        if operation is None:
+            continue
+        query = {}
+        for param in operation.get("parameters", []):
+            if param["in"] == "query" and param.get("required"):
+                query[param["name"]] = FILL[param["name"]]
+        url = path.format(**{k: v for k, v in values.items() if "{" + k + "}" in path})
+        if "download" in path:
+            calls += [(path, url, {**query, "format": f}) for f in ("pdf", "html")]
+        else:
+            calls.append((path, url, query))
+    return calls
+
+
+def _counts(value: Any) -> list[int]:
+    if isinstance(value, dict):
+        return [c for k, v in value.items() for c in
+                ([v] if k == "count" and isinstance(v, int) else _counts(v))]  # fmt: skip
+    if isinstance(value, list):
+        return [c for v in value for c in _counts(v)]
+    return []
+
+
+def test_access_matrix_over_every_api_route(shared: Any, site: Site) -> None:
+    """OpenAPI routes x web roles x partnerships: people outside the Newport CSP never get
+    the health data, a word of it or a document built from it, through any route; people
+    inside it never get a count under 5 of it, and viewers never get its records."""
+    client, tokens, file_id = shared
+    made = client.post("/api/v1/assessments", json={**PERIOD, "lang": "en"},
+                       headers=_as(tokens, "nia")).json()  # fmt: skip
+    job = _wait(client, _as(tokens, "nia"), made["job_id"])
+    assert job["result"]["restricted"] == [ISTV]
+    calls = _calls(client, file_id, made["job_id"])
+    assert any("partner-data" in c[0] for c in calls) and any("download" in c[0] for c in calls)
+    checked = 0
+    for role in ("viewer", "analyst", "admin"):
+        for body in ("newport-csp", "monmouth-csp", "none"):
+            name = f"{role}-{body}"
+            for path, url, query in calls:
+                got = client.get(url, params=query, headers=_as(tokens, name))
+                where = f"{name} GET {url} {query}"
+                assert got.status_code in (200, 400, 403, 404), where
+                checked += 1
+                if body != "newport-csp":
+                    text = got.content.decode("utf-8", "replace")
+                    # (a refusal may repeat the name the caller sent, nothing more)
+                    shown = [m for m in MARKERS if m in text and m not in url]
+                    assert not shown, where
+                    if "partner-data/" in path or "download" in path:
+                        assert got.status_code == 404, where
+                    continue
+                if "partner-data" in path and got.status_code == 200:
+                    assert not [c for c in _counts(got.json()) if 1 <= c <= 4], where
+                if path.endswith("/records"):
+                    assert got.status_code == (403 if role == "viewer" else 200), where
+    assert checked >= 9 * 15
