@@ -187,7 +187,8 @@ def _put_back(change: Change) -> bool:
     return change.field == "due" and bool(change.old and change.new and change.new > change.old)
 
 
-def _change_text(change: Change, t: Translator) -> str:
+def change_text(change: Change, t: Translator) -> str:
+    """What a history entry changed, in words: "Status: Not started → In progress"."""
     if change.field == "status" and change.new:
         old = _status(t, change.old) if change.old else "-"
         return t("Status: {old} → {new}", old=old, new=_status(t, change.new))
@@ -220,7 +221,7 @@ def section_progress(paper: UpdatePaper, t: Translator) -> Section:
             rows.append([
                 (a.id if i == 0 else "", "ref"),
                 (mark_illustrative(a.label(lang), a.illustrative) if i == 0 else "", ""),
-                (_change_text(change, t), ""),
+                (change_text(change, t), ""),
                 (t.date(change.changed_on), "date"),
                 (change.note_label(lang) or "", ""),
             ])  # fmt: skip

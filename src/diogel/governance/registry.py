@@ -125,6 +125,11 @@ def stored_regions(store: Store) -> list[str]:
     return [str(r[0]) for r in sql.registers(store)]
 
 
+def register_names(store: Store) -> dict[str, str]:
+    """The name of each stored register, by region."""
+    return {str(r[0]): str(r[1]) for r in sql.registers(store)}
+
+
 def choose_region(store: Store, region: str | None = None) -> str:
     """``region`` if stored; with none given, the only stored region.
 
