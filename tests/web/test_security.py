@@ -146,3 +146,39 @@ def test_a_tile_server_can_be_configured(site: Site) -> None:
             )
     finally:
         store.close()
+
+
+def _login(client: Any, username: str) -> str:
+    """Log in through the form; returns the session cookie value set."""
+    form = client.get("/login")
+    # the login form's own token (a signed-in page also has the log-out form's)
+    csrf = re.findall(r'name="csrf" value="([^"]+)"', form.text)[-1]
+    done = client.post("/login", data={"username": username, "password": PASSWORD, "csrf": csrf},
+                       follow_redirects=False)  # fmt: skip
+    assert done.status_code == 303
+    cookie = next(c for c in done.headers.get_list("set-cookie") if c.startswith("diogel_session="))
+    return cookie.split(";")[0].split("=", 1)[1]
+
+
+def test_a_session_is_never_fixed_from_outside(client: Any) -> None:
+    """Session fixation: a session id planted in the browser before login is not adopted,
+    and logging in again (as someone else) ends the session the browser held."""
+    planted = "an-attacker-chose-this-session-id"
+    client.cookies.set("diogel_session", planted)
+    value = _login(client, "vic")
+    assert value != planted and len(value) >= 32
+    client.cookies.clear()
+    client.cookies.set("diogel_session", planted)
+    assert client.get("/", follow_redirects=False).status_code == 303  # planted id: no one
+
+    client.cookies.clear()
+    client.cookies.set("diogel_session", value)
+    assert client.get("/", follow_redirects=False).status_code == 200  # vic's session
+    second = _login(client, "ann")  # the same browser, another person
+    assert second != value
+    client.cookies.clear()
+    client.cookies.set("diogel_session", value)
+    assert client.get("/", follow_redirects=False).status_code == 303  # vic's session ended
+    client.cookies.clear()
+    client.cookies.set("diogel_session", second)
+    assert client.get("/admin/users", follow_redirects=False).status_code == 200

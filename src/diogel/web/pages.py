@@ -70,6 +70,12 @@ def login(
         state.limiter.failed(username, client)
         return _login_again(request, t("The user name or password is not right."), 401)
     state.limiter.succeeded(username)
+    # Against session fixation: a session is always new at login, made by the server; a
+    # session cookie the browser already holds (planted, or someone else's) is ended.
+    earlier = request.cookies.get(SESSION_COOKIE)
+    if earlier:
+        state.run(accounts.end_session, earlier)
+        state.forget_logins()
     value, _ = state.run(accounts.start_session, user)
     response = RedirectResponse(_local(next), status_code=303)
     response.set_cookie(
