@@ -71,6 +71,8 @@ _ORDER: Final = {
     "gov_meetings": "review_id, meeting_date",
     "gov_action_dependencies": "review_id, action_id, seq",
 }
+#: Rows written by one INSERT statement (well under PostgreSQL's 65,535 parameters).
+INSERT_BATCH: Final = 250
 #: Action columns an update may change.
 ACTION_FIELDS: Final = frozenset({"due", "status", "rag"})
 
@@ -96,13 +98,18 @@ def replace_register(
             [region, *header, loaded_at],
         )
         for table, columns in TABLES.items():
-            statement = (
-                f"INSERT INTO {table} (region, {', '.join(columns)}) "
-                f"VALUES ({', '.join('?' * (len(columns) + 1))})"
-            )
-            for row in rows.get(table, ()):
-                store.execute(statement, [region, *row])
-                written += 1
+            given = list(rows.get(table, ()))
+            one = f"({', '.join('?' * (len(columns) + 1))})"
+            # many rows to a statement: a register is a few hundred rows, and one
+            # statement each made every edit in the web app take a second
+            for start in range(0, len(given), INSERT_BATCH):
+                batch = given[start : start + INSERT_BATCH]
+                store.execute(
+                    f"INSERT INTO {table} (region, {', '.join(columns)}) "
+                    f"VALUES {', '.join([one] * len(batch))}",
+                    [value for row in batch for value in (region, *row)],
+                )
+                written += len(batch)
     return written
 
 
