@@ -19,6 +19,7 @@ from tests.web.browser import (
     screenshot,
 )
 from tests.web.conftest import PASSWORD, Site
+from tests.web.test_governance_pages import include_governance
 
 pytestmark = [pytest.mark.shared_data, pytest.mark.slow]
 REVIEW = "/governance/gwent/reviews/gwent-csr"
@@ -30,7 +31,7 @@ def server(site_template: Site, tmp_path_factory: pytest.TempPathFactory) -> Ite
     from diogel.governance import example_path
     from diogel.governance.registry import load_register_file
     from diogel.storage import open_store
-    from diogel.web import create_app, pages_governance
+    from diogel.web import create_app
 
     require_chromium()
     folder = tmp_path_factory.mktemp("live-governance")
@@ -39,10 +40,7 @@ def server(site_template: Site, tmp_path_factory: pytest.TempPathFactory) -> Ite
     store = open_store(str(db))
     load_register_file(store, example_path("gwent"))
     settings = Settings(database_url=str(db), extra={"web": {"files_dir": str(folder / "files")}})
-    app = create_app(settings, store)
-    paths = {getattr(r, "path", None) for r in app.routes}
-    if "/governance" not in paths:  # until the app includes the governance pages itself
-        app.include_router(pages_governance.router)
+    app = include_governance(create_app(settings, store))
     try:
         with live_server(app) as url:
             yield url
