@@ -110,6 +110,19 @@ def test_unknown_duty_body_and_duplicates_are_refused(small: Register) -> None:
     assert _problems(exc)["hours_per_year"] == "'-3' must be zero or more"
 
 
+def test_a_reused_id_or_a_second_seat_is_said_plainly(gwent: Register) -> None:
+    with pytest.raises(EditRefused) as exc:
+        put_entry(gwent, "bodies", {"id": "mcc", "name": "X", "kind": "csp", "areas": ["Newport"]})
+    # only the id: not what a body called mcc would do to the discharges of the council
+    assert [(p.field, p.message) for p in exc.value.problems] == [
+        ("id", "the id 'mcc' is already used by organisation Monmouthshire County Council")
+    ]
+    with pytest.raises(EditRefused) as exc:
+        put_entry(gwent, "seats", {"person": "kate-williams", "body": "safer-gwent"})
+    # no "(line 12)": an edit has no file whose lines could be meant
+    assert _problems(exc) == {"body": "kate-williams already has a seat on safer-gwent"}
+
+
 def test_an_edit_keeps_fields_it_does_not_give_and_clears_empty_ones(gwent: Register) -> None:
     person = next(p for p in gwent.people if p.illustrative and p.note)
     reg = put_entry(gwent, "people", {"role": "Analyst", "role_cy": ""}, key=(person.id,))

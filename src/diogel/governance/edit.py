@@ -29,6 +29,7 @@ diogel.governance.edit.EditRefused: parent: body 'gwent-psb' has parent 'safer-g
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from dataclasses import fields as dataclass_fields
@@ -274,15 +275,20 @@ def _check(
     built, found = check_records(records, geography=geography)
     by_line = {r.line: r for r in records if r.file == REGISTER}
     for p in found:
-        if taken and p.file != FORM and p.field == "id":
-            continue  # the other side of an id the form reuses, reported on the form
+        if taken and (p.field == "id" or p.file != FORM):
+            continue  # a reused id: said on the form; what it would break elsewhere is noise
         problems.extend(_problem(p, missing, by_line))
     if problems or built is None:
         raise EditRefused(problems or [Problem(None, "the register could not be checked")])
     return built, problems
 
 
+#: "(also line 12)" and the like: lines of a file that, for an edit, was never written.
+_LINE_NOTE: Final = re.compile(r" \((?:also )?(?:on )?line \d+\)")
+
+
 def _problem(p: RegisterError, missing: set[str], by_line: Mapping[int, Record]) -> list[Problem]:
+    p = RegisterError(p.file, p.line, _LINE_NOTE.sub("", p.detail), p.hint, p.field)
     if p.file == FORM:
         if p.field in missing:
             return []  # already reported, in words fit for a form
@@ -362,12 +368,12 @@ def _id_taken(register: Register, section: str, new_id: str) -> list[Problem]:
     are shared; duties have their own)."""
     shared = ("organisations", "people", "bodies")
     for other in shared if section in shared else (section,):
-        if any(item.id == new_id for item in getattr(register, other)):
-            return [Problem(
-                "id", f"the id '{new_id}' is already used by {_WHAT[other]} "
-                f"{register.party_label(new_id) if other in shared else new_id}",
-                "choose another id",
-            )]  # fmt: skip
+        for item in getattr(register, other):
+            if item.id == new_id:
+                return [Problem(
+                    "id", f"the id '{new_id}' is already used by {_WHAT[other]} "
+                    f"{item.label()}", "choose another id",
+                )]  # fmt: skip
     return []
 
 
