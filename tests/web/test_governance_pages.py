@@ -111,6 +111,59 @@ def check_structure(html: str) -> None:
     assert found.th_without_scope == 0
 
 
+# -- who may use what -----------------------------------------------------------------
+
+#: Every governance route and the role it needs (the entries tests/web/test_access.py's
+#: ROLE table takes once the app includes the governance pages).
+ROLES = {
+    ("GET", "/governance"): "viewer",
+    ("POST", "/governance/example"): "analyst",
+    ("GET", "/governance/import"): "analyst",
+    ("POST", "/governance/import"): "analyst",
+    ("GET", "/governance/{region}"): "viewer",
+    ("GET", "/governance/{region}/register.yaml"): "viewer",
+    ("GET", "/governance/{region}/register-csv.zip"): "viewer",
+    ("GET", "/governance/{region}/register"): "viewer",
+    ("GET", "/governance/{region}/{section}/new"): "analyst",
+    ("POST", "/governance/{region}/{section}/new"): "analyst",
+    ("GET", "/governance/{region}/{section}/{key}/edit"): "analyst",
+    ("POST", "/governance/{region}/{section}/{key}/edit"): "analyst",
+    ("GET", "/governance/{region}/{section}/{key}/remove"): "analyst",
+    ("POST", "/governance/{region}/{section}/{key}/remove"): "analyst",
+    ("GET", "/governance/{region}/reviews/{review_id}"): "viewer",
+    ("GET", "/governance/{region}/reviews/{review_id}/paper"): "viewer",
+    ("GET", "/governance/{region}/reviews/{review_id}/actions/{action_id}"): "viewer",
+    ("POST", "/governance/{region}/reviews/{review_id}/actions/{action_id}"): "analyst",
+}
+
+
+def test_every_governance_route_says_who_may_use_it(client: Any) -> None:
+    from diogel.web import pages_governance
+    from tests.web.test_access import flat
+
+    found = {
+        (method, route.path)
+        for route in flat(pages_governance.router.routes)
+        for method in route.methods - {"HEAD"}
+    }
+    assert found == set(ROLES)
+
+
+@pytest.mark.parametrize(("method", "path"), list(ROLES))
+def test_governance_refuses_strangers_and_roles_too_low(
+    client: Any, method: str, path: str
+) -> None:
+    with_governance(client)
+    concrete = path.replace("{region}", "gwent").replace("{section}", "bodies")
+    concrete = re.sub(r"\{[^}]+\}", "x", concrete)
+    got = client.request(method, concrete, follow_redirects=False)
+    assert got.status_code == 303 and got.headers["location"].startswith("/login?next=")
+    if ROLES[(method, path)] == "analyst":
+        log_in(client, "vic")
+        got = client.request(method, concrete, follow_redirects=False)
+        assert got.status_code == 403 and "Not allowed" in got.text
+
+
 # -- the map --------------------------------------------------------------------------
 
 
