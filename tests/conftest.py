@@ -51,6 +51,12 @@ def _postgres_schema(request: pytest.FixtureRequest) -> Iterator[str]:
 
 
 @pytest.fixture
+def postgres_schema_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A fresh PostgreSQL schema of its own (for tests of the server mode only)."""
+    yield from _postgres_schema(request)
+
+
+@pytest.fixture
 def store(store_url: str) -> Iterator[object]:
     """A fresh store on each backend (DuckDB and PostgreSQL)."""
     from diogel.storage import open_store

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -79,6 +80,23 @@ class DuckDBStore(SqlStore):
 
     def _begin(self) -> None:
         self.con.execute("BEGIN TRANSACTION")
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One transaction. Two connections of this process writing the same rows at once
+        (two loads of the same force-month) conflict: the first to commit wins, and the
+        other keeps nothing and says so."""
+        try:
+            with super().transaction():
+                yield
+        except (duckdb.TransactionException, duckdb.ConstraintException) as exc:
+            if not self._in_transaction:  # the outermost transaction: report it once
+                raise StoreError(
+                    "another change to the same data was saved while this one ran, so "
+                    f"nothing of this one was saved ({str(exc).strip().splitlines()[0]})",
+                    hint="run it again: a load replaces the force-months it covers",
+                ) from exc
+            raise
 
     def _commit(self) -> None:
         self.con.execute("COMMIT")

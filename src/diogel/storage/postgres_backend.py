@@ -8,8 +8,10 @@ migrations' server statements.
 from __future__ import annotations
 
 import io
+import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import pandas as pd
@@ -20,6 +22,10 @@ from diogel.errors import ConfigError, StoreError
 from diogel.storage.sqlstore import SqlStore
 
 _PLACEHOLDER = re.compile(r"\?")
+#: The advisory lock loads hold until they commit ("Diogel" as a number).
+LOAD_LOCK = 0x44696F67656C
+# psycopg logs a lost connection as it cleans up; Diogel reports it once, as a StoreError.
+logging.getLogger("psycopg").addHandler(logging.NullHandler())
 
 
 def _dialect(statement: str) -> str:
@@ -62,19 +68,47 @@ class PostgresStore(SqlStore):
     def close(self) -> None:
         self.conn.close()
 
-    def _run(self, statement: str, params: Sequence[object] = ()) -> int:
-        with self.conn.cursor() as cur:
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One transaction; when the server goes away part-way (a restart, a dropped
+        network), nothing of it is kept and the error says to run the work again."""
+        try:
+            with super().transaction():
+                yield
+        except self._psycopg.OperationalError as exc:
+            raise _lost(exc, "nothing of this work was saved") from exc
+
+    def _fresh(self) -> None:
+        """Outside a transaction, a connection the server dropped (a restart) is made
+        again, so a long-running web worker carries on once the server is back."""
+        if (self.conn.closed or self.conn.broken) and not self._in_transaction:
+            try:
+                self.conn = self._psycopg.connect(self.url, autocommit=True)
+            except self._psycopg.OperationalError as exc:
+                raise _lost(exc, "the server does not answer") from exc
+
+    def _cursor(self, statement: str, params: Sequence[object]) -> Any:
+        self._fresh()
+        cur = self.conn.cursor()
+        try:
             cur.execute(_dialect(statement), list(params) or None)
+        except self._psycopg.OperationalError as exc:
+            cur.close()
+            if self._in_transaction:
+                raise
+            raise _lost(exc, "the statement did not run") from exc
+        return cur
+
+    def _run(self, statement: str, params: Sequence[object] = ()) -> int:
+        with self._cursor(statement, params) as cur:
             return int(cur.rowcount)
 
     def _rows(self, statement: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
-        with self.conn.cursor() as cur:
-            cur.execute(_dialect(statement), list(params) or None)
+        with self._cursor(statement, params) as cur:
             return list(cur.fetchall())
 
     def _frame(self, statement: str, params: Sequence[object] = ()) -> pd.DataFrame:
-        with self.conn.cursor() as cur:
-            cur.execute(_dialect(statement), list(params) or None)
+        with self._cursor(statement, params) as cur:
             names = [d.name for d in cur.description or []]
             frame = pd.DataFrame(cur.fetchall(), columns=names)
         # Match the embedded store: dates and times come back as datetime64 columns.
@@ -100,6 +134,11 @@ class PostgresStore(SqlStore):
         with self.conn.cursor() as cur, cur.copy(statement) as copy:
             copy.write(buffer.getvalue())
 
+    def _serialise_loads(self) -> None:
+        # Two loads at once (two workers, two people) take turns: the second waits for
+        # the first to commit, then replaces the force-months it covers in its turn.
+        self._run("SELECT pg_advisory_xact_lock(?)", [LOAD_LOCK])
+
     def _begin(self) -> None:
         self._run("BEGIN")
 
@@ -107,7 +146,17 @@ class PostgresStore(SqlStore):
         self._run("COMMIT")
 
     def _rollback(self) -> None:
+        if self.conn.closed or self.conn.broken:
+            return  # the server ended the transaction with the connection
         self._run("ROLLBACK")
+
+
+def _lost(exc: Exception, what: str) -> StoreError:
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return StoreError(
+        f"lost the connection to PostgreSQL ({first}); {what}",
+        hint="check that the server is running, then run the command again",
+    )
 
 
 def _plain_strings(rows: pa.Table) -> pa.Table:

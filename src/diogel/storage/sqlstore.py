@@ -177,6 +177,12 @@ class SqlStore(ABC):
         )  # fmt: skip
         return file_id
 
+    def _serialise_loads(self) -> None:
+        """Make loads of a shared database wait for each other (a server store takes a
+        lock held to the end of the transaction); the embedded store has one writer
+        process, and refuses the later of two loads that overlap at commit."""
+        return None
+
     def load_files(self, loads: Sequence[FileLoad], loaded_at: dt.datetime) -> list[int]:
         """Store files, each replacing the force-months it covers; return their file ids.
 
@@ -185,6 +191,7 @@ class SqlStore(ABC):
         ids: list[int] = []
         parts: dict[str, list[pa.Table]] = defaultdict(list)
         with self.transaction():
+            self._serialise_loads()
             for load in loads:
                 file_id = self._record_load(load, loaded_at)
                 ids.append(file_id)
