@@ -102,3 +102,59 @@ def test_serve_on_a_fresh_database(tmp_path: Path, capsys: pytest.CaptureFixture
     finally:
         server.terminate()
         server.wait(30)
+
+
+def test_several_workers_need_postgresql(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(tmp_path / "one.duckdb", "serve", "--workers", "2", capsys=capsys)
+    assert code == 1 and "need the PostgreSQL server mode" in err and "--workers 1" in err
+
+
+@pytest.mark.slow
+def test_four_workers_on_postgresql_share_one_truth(
+    postgres_schema_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Four worker processes on one PostgreSQL database: any of them answers, and a token
+    revoked through the CLI stops working on every one of them at once."""
+    url = postgres_schema_url
+    main_args = ["--db", url]
+    try:
+        main([*main_args, "users", "add", "ann", "--role", "viewer", "--password", PASSWORD])
+    except SystemExit as exc:
+        assert not exc.code
+    capsys.readouterr()
+    try:
+        main([*main_args, "tokens", "create", "ann", "--json"])
+    except SystemExit as exc:
+        assert not exc.code
+    created = json.loads(capsys.readouterr().out)
+    token, token_id = created["token"], created["token_id"]
+    port = free_port()
+    diogel = Path(sys.executable).parent / "diogel"
+    server = subprocess.Popen(
+        [str(diogel), "--db", url, "serve", "--port", str(port), "--workers", "4"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 240  # four processes start on a small machine
+        while True:
+            try:
+                if _get(f"{base}/api/v1/health")[0] == 200:
+                    break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise AssertionError("diogel serve --workers 4 did not start") from None
+                time.sleep(0.5)
+        answers = [_get(f"{base}/api/v1/areas", token)[0] for _ in range(40)]
+        assert answers == [200] * 40
+        try:
+            main([*main_args, "tokens", "revoke", str(token_id)])
+        except SystemExit as exc:
+            assert not exc.code
+        answers = [_get(f"{base}/api/v1/areas", token)[0] for _ in range(40)]
+        assert answers == [401] * 40
+    finally:
+        server.terminate()
+        server.wait(60)

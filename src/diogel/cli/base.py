@@ -34,6 +34,7 @@ class State:
     def close(self) -> None:
         if self._store is not None:
             self._store.close()
+            self._store = None
 
 
 def emit_json(value: object) -> None:

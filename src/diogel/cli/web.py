@@ -10,17 +10,45 @@ from diogel.cli.base import State, cli, emit_json
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Worker processes (more than one needs the PostgreSQL server mode).")  # fmt: skip
 @click.pass_obj
-def serve(state: State, host: str, port: int) -> None:
+def serve(state: State, host: str, port: int, workers: int) -> None:
     """Serve the web app and REST API (OpenAPI at /api/v1/openapi.json)."""
+    import os
+
     import uvicorn
 
-    from diogel.web import create_app
+    from diogel.errors import ConfigError
 
-    app = create_app(state.settings, state.store)
-    click.echo(f"Diogel is running at http://{host}:{port}/ (database {state.settings.database_url})."
-               " Press Ctrl+C to stop.", err=True)  # fmt: skip
-    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False)
+    url = state.settings.database_url
+    if workers > 1 and not url.startswith(("postgresql://", "postgres://")):
+        raise ConfigError(
+            f"{workers} workers need the PostgreSQL server mode: a DuckDB file can be "
+            "written by one process only",
+            hint="serve with --workers 1, or use --db postgresql://...",
+        )
+    click.echo(f"Diogel is running at http://{host}:{port}/ (database {_shown(url)}, "
+               f"{workers} worker{'s' if workers > 1 else ''}). Press Ctrl+C to stop.",
+               err=True)  # fmt: skip
+    if workers == 1:
+        from diogel.web import create_app
+
+        app = create_app(state.settings, state.store)
+        uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False)
+        return
+    _ = state.store  # bring the schema up to date once, before the workers start
+    state.close()  # each worker opens its own connection
+    os.environ["DIOGEL_DATABASE_URL"] = url
+    uvicorn.run("diogel.web.asgi:app", factory=True, host=host, port=port, workers=workers,
+                log_level="warning", proxy_headers=False)  # fmt: skip
+
+
+def _shown(url: str) -> str:
+    """A database URL without its password."""
+    import re
+
+    return re.sub(r"//([^:/@]+):[^@]*@", r"//\1:***@", url)
 
 
 @cli.group()

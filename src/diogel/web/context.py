@@ -23,9 +23,10 @@ T = TypeVar("T")
 #: Seconds a read of the data version is trusted before it is read again (a load made
 #: by this server refreshes it at once).
 VERSION_TTL: Final = 2.0
-#: Seconds a session or token lookup is reused. Changes made through this server (log
-#: out, disable, revoke) take effect at once; DuckDB lets no other process write while
-#: the server runs, so nothing else can change them sooner.
+#: Seconds a session or token lookup is reused with the embedded store. Changes made
+#: through this server (log out, disable, revoke) take effect at once; DuckDB lets no
+#: other process write while the server runs, so nothing else can change them sooner.
+#: With PostgreSQL, other workers can, so every request looks its login up afresh.
 LOGIN_TTL: Final = 5.0
 
 
@@ -98,6 +99,7 @@ class AppState:
         self._logins: dict[str, tuple[float, Any]] = {}
         url = str(getattr(store, "url", ""))
         server = url.startswith(("postgresql://", "postgres://"))
+        self._login_ttl = 0.0 if server else LOGIN_TTL
         # A database other connections can reach: a DuckDB file, or a PostgreSQL server.
         self._file_url = (
             url if server or (url and url != ":memory:" and Path(url).exists()) else None
@@ -151,7 +153,7 @@ class AppState:
         :data:`LOGIN_TTL` seconds."""
         moment = time.monotonic()
         hit = self._logins.get(key)
-        if hit is not None and moment - hit[0] < LOGIN_TTL:
+        if hit is not None and moment - hit[0] < self._login_ttl:
             found: T = hit[1]
             return found
         value = look_up()
