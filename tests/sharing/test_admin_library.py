@@ -133,3 +133,24 @@ def test_messages_of_a_missing_part_read_plainly() -> None:
         parse_agreement(agreement_spec(parties=[{"kind": "agency", "id": "a", "role": "provider"}]))
     with pytest.raises(InputError, match="retention days must be a whole number"):
         parse_agreement(agreement_spec(retention_days="two years"))
+
+
+def test_anchors_are_read_strictly_and_the_current_one_is_the_head(world: Any) -> None:
+    from diogel.sharing.audit import current_anchor, parse_anchor
+
+    seq, digest = current_anchor(world).split(":")
+    assert (int(seq), digest) == (1, audit_entries(world)[-1][8])
+    assert parse_anchor(f" {seq}:{digest} ") == (1, digest)
+    for bad in ("", "1", f"x:{digest}", f"1:{digest[:-1]}", f"1:{digest.upper()}"):
+        with pytest.raises(InputError, match="is not SEQ:HASH"):
+            parse_anchor(bad)
+
+
+def test_fields_offered_for_each_kind_of_dataset() -> None:
+    from diogel.sharing.agreements import FIELDS, shareable_fields
+
+    partner, police = shareable_fields(ISTV), shareable_fields("police-uk-street")
+    assert "person_key" in partner and "crime_id" not in partner
+    assert "crime_id" in police and "person_key" not in police
+    assert not {"dataset", "source", "file_id", "line"} & (set(partner) | set(police))
+    assert set(partner) | set(police) <= FIELDS

@@ -20,6 +20,25 @@ from diogel.storage.sqlstore import _INCIDENT_COLUMNS
 
 #: Fields an agreement may name (columns of incidents and of partner events).
 FIELDS = frozenset(EVENT_COLUMNS) | frozenset(_INCIDENT_COLUMNS)
+#: Bookkeeping columns: which dataset and file a row came from, never chosen for sharing.
+_BOOKKEEPING = frozenset({"dataset", "source", "file_id", "line"})
+#: Partner datasets are named ``partner:<name>``; other datasets are incident sources.
+PARTNER_PREFIX = "partner:"
+
+
+def shareable_fields(dataset: str) -> tuple[str, ...]:
+    """The fields an agreement may choose for ``dataset``, sorted: partner event columns
+    for a partner dataset, incident columns for any other (bookkeeping columns left out).
+
+    Examples
+    --------
+    >>> shareable_fields("partner:istv")[:4]
+    ('agency', 'area_code', 'category', 'council_code')
+    >>> "crime_id" in shareable_fields("police-uk-street"), "line" in FIELDS
+    (True, True)
+    """
+    columns = EVENT_COLUMNS if dataset.startswith(PARTNER_PREFIX) else _INCIDENT_COLUMNS
+    return tuple(sorted(set(columns) - _BOOKKEEPING))
 
 
 @dataclass(frozen=True)
@@ -67,9 +86,15 @@ def parse_agreement(raw: dict[str, Any]) -> Agreement:
     expires = checks.date(raw["expires"], "expires")
     review = None if raw.get("review") is None else checks.date(raw["review"], "review")
     if expires <= starts:
-        raise InputError("an agreement must expire after it starts", hint="check 'expires'")
+        raise InputError(
+            "an agreement must expire after it starts",
+            hint="make the expiry date ('expires') later than the start date ('starts')",
+        )
     if review is not None and not starts <= review <= expires:
-        raise InputError("the review date must fall between start and expiry", hint="fix 'review'")
+        raise InputError(
+            "the review date must fall between start and expiry",
+            hint="put the review date ('review') between the start and expiry dates",
+        )
     days = raw["retention_days"]
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 36500:
         raise InputError(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,8 @@ from diogel.errors import InputError
 from diogel.storage import sharing as db
 from diogel.storage.base import Store
 from diogel.storage.migrations.m400_sharing import GENESIS
+
+_HEX64 = re.compile(r"[0-9a-f]{64}")
 
 
 @dataclass(frozen=True)
@@ -187,3 +190,26 @@ def recent_entries(store: Store, *, limit: int = 50, offset: int = 0) -> list[di
 def count_entries(store: Store) -> int:
     """Entries stored in the audit log."""
     return db.audit_count(store)
+
+
+def parse_anchor(text: str) -> tuple[int, str]:
+    """An anchor ``SEQ:HASH`` (as an export gives it) as a (number, hash) pair.
+
+    Examples
+    --------
+    >>> parse_anchor("12:" + "ab" * 32)[0]
+    12
+    """
+    seq, _, digest = text.strip().partition(":")
+    if not seq.isdigit() or len(seq) > 18 or not _HEX64.fullmatch(digest):
+        raise InputError(
+            f"anchor {text!r} is not SEQ:HASH",
+            hint="copy it as an export gave it: the entry number, a colon, 64 hex digits",
+        )
+    return int(seq), digest
+
+
+def current_anchor(store: Store) -> str:
+    """The anchor (``SEQ:HASH``) of the last entry appended: keep it outside the database."""
+    seq, digest = db.audit_head(store)
+    return f"{seq}:{digest}"

@@ -138,6 +138,8 @@ def list_partnerships(store: Store) -> pd.DataFrame:
     ``areas`` is the list of council codes each covers."""
     rows = db.partnerships(store)
     frame = pd.DataFrame(rows, columns=["partnership_id", "name", "kind", "parent_id", "areas"])
+    parents = frame["parent_id"].astype(object)
+    frame["parent_id"] = parents.where(parents.notna(), None)  # None, not NaN, for no parent
     counts = db.memberships(store).query("body_kind == 'partnership'")["body_id"].value_counts()
     frame["members"] = [int(counts.get(p, 0)) for p in frame["partnership_id"]]
     return frame
