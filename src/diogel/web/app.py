@@ -20,7 +20,7 @@ from diogel.config import Settings
 from diogel.errors import DiogelError
 from diogel.i18n import translator
 from diogel.storage import Store
-from diogel.web import api, pages, pages_work
+from diogel.web import api, pages, pages_sharing, pages_work
 from diogel.web.context import AppState
 from diogel.web.jobs import JobRunner
 from diogel.web.render import page
@@ -83,6 +83,7 @@ def create_app(settings: Settings, store: Store) -> FastAPI:
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(pages_work.router)
+    app.include_router(pages_sharing.router)
     static = resources.files("diogel.web") / "static"
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     app.add_api_route("/api/v1/docs", _docs, include_in_schema=False)
