@@ -17,10 +17,17 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class State:
-    """Settings for one invocation, and the store, opened on first use."""
+    """Settings for one invocation, and the store, opened on first use.
 
-    def __init__(self, settings: Settings) -> None:
+    With ``--as USER`` every command reads as that person, through the sharing
+    agreements (``diogel.sharing.scoped``): what they may not see is refused, reads of
+    restricted data are audited under their name, and nothing can be written.
+    """
+
+    def __init__(self, settings: Settings, as_user: str | None = None) -> None:
         self.settings = settings
+        self.as_user = as_user
+        self._raw: Any = None
         self._store: Any = None
 
     @property
@@ -28,13 +35,18 @@ class State:
         if self._store is None:
             from diogel.storage import open_store
 
-            self._store = open_store(self.settings.database_url)
+            self._raw = open_store(self.settings.database_url)
+            self._store = self._raw
+            if self.as_user:
+                from diogel.sharing import scoped
+
+                self._store = scoped(self._raw, self.as_user)
         return self._store
 
     def close(self) -> None:
-        if self._store is not None:
-            self._store.close()
-            self._store = None
+        if self._raw is not None:
+            self._raw.close()
+        self._raw = self._store = None
 
 
 def emit_json(value: object) -> None:
@@ -49,12 +61,21 @@ def emit_json(value: object) -> None:
     help="Database: a DuckDB file (default ./diogel.duckdb) or a postgresql:// URL.",
 )
 @click.option("--quiet", "-q", is_flag=True, default=None, help="No progress bars or notes.")
+@click.option(
+    "--as",
+    "as_user",
+    envvar="DIOGEL_AS_USER",
+    metavar="USER",
+    help="Read as this person, only what their sharing agreements allow (audited).",
+)
 @click.version_option(package_name="diogel")
 @click.pass_context
-def cli(ctx: click.Context, database_url: str | None, quiet: bool | None) -> None:
+def cli(
+    ctx: click.Context, database_url: str | None, quiet: bool | None, as_user: str | None
+) -> None:
     """Diogel: data, analysis and assessments for community safety partnerships."""
     settings = Settings.from_env().with_overrides(database_url=database_url, quiet=quiet)
-    state = State(settings)
+    state = State(settings, as_user or None)
     ctx.obj = state
     ctx.call_on_close(state.close)
 

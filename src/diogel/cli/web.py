@@ -22,6 +22,11 @@ def serve(state: State, host: str, port: int, workers: int) -> None:
     from diogel.errors import ConfigError
 
     url = state.settings.database_url
+    if state.as_user:
+        raise ConfigError(
+            "the web app is not served as one person: each user reads as themselves",
+            hint="run 'diogel serve' without --as",
+        )
     if workers > 1 and not url.startswith(("postgresql://", "postgres://")):
         raise ConfigError(
             f"{workers} workers need the PostgreSQL server mode: a DuckDB file can be "

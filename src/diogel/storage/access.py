@@ -180,8 +180,8 @@ class ScopedStore:
         if name in _BYPASS:
             raise AccessDenied(
                 f"a scoped store does not offer '{name}': it would go around sharing agreements",
-                hint="read through the scoped store's own methods, or use the unscoped store "
-                "in trusted batch code",
+                hint="reading as a person (the web app, or the CLI's --as) allows reads "
+                "through the sharing agreements only; run it as the database's operator instead",
             )
         raise AttributeError(name)
 

@@ -1,0 +1,51 @@
+"""``diogel --as USER``: the CLI reads as a person, through the sharing agreements."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from diogel.cli import main
+from diogel.storage import open_store
+from tests.sharing.conftest import build_world
+
+
+def _run(db: Path, *args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    try:
+        main(["--db", str(db), *args])
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_the_cli_reads_as_a_person(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "world.duckdb"
+    store = open_store(str(db))
+    build_world(store)
+    store.close()
+    knox = ("partner-data", "near-repeat", "--area", "Newport", "--from", "2023-01",
+            "--to", "2024-03", "--seed", "1", "--json")  # fmt: skip
+
+    # the health board's analyst owns the data: it is read (and found to carry months
+    # only, which the Knox test cannot use)
+    code, out, err = _run(db, "--as", "hana", *knox, capsys=capsys)
+    assert code == 1 and "holds months only" in err, err
+    # the Cardiff CSP is given nothing: no events, said plainly
+    code, _, err = _run(db, "--as", "bob", *knox, capsys=capsys)
+    assert code == 1 and "0 placed partner events" in err, err
+    # acting as a person cannot write, nor reach raw SQL, nor serve the web app
+    code, _, err = _run(db, "--as", "bob", "partner-data", "list", capsys=capsys)
+    assert code == 1 and "does not offer" in err and "--as" in err
+    code, _, err = _run(db, "--as", "bob", "serve", capsys=capsys)
+    assert code == 1 and "without --as" in err
+
+    store = open_store(str(db))
+    try:
+        entries = store.query_rows("SELECT actor, action, dataset FROM share_audit")
+    finally:
+        store.close()
+    assert ("hana", "read", "partner:istv") in entries  # audited under her name
+    assert not [e for e in entries if e[0] == "bob" and e[1] == "read"]
