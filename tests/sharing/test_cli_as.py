@@ -31,7 +31,7 @@ def test_the_cli_reads_as_a_person(tmp_path: Path, capsys: pytest.CaptureFixture
 
     # the health board's analyst owns the data: it is read (and found to carry months
     # only, which the Knox test cannot use)
-    code, out, err = _run(db, "--as", "hana", *knox, capsys=capsys)
+    code, _, err = _run(db, "--as", "hana", *knox, capsys=capsys)
     assert code == 1 and "holds months only" in err, err
     # the Cardiff CSP is given nothing: no events, said plainly
     code, _, err = _run(db, "--as", "bob", *knox, capsys=capsys)

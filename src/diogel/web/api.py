@@ -12,7 +12,7 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 
 from diogel.errors import NotFoundError
 from diogel.storage import web as db
-from diogel.web import api_partners, queries
+from diogel.web import queries
 from diogel.web.accounts import User
 from diogel.web.jobs import job_dict, restricted_datasets, visible_to
 from diogel.web.models import (
@@ -248,7 +248,5 @@ def users(request: Request, user: Admin) -> list[dict[str, Any]]:
         for u in state_of(request).run(db.list_users)
     ]  # fmt: skip
 
-
-router.include_router(api_partners.router)
 
 __all__ = ["router"]

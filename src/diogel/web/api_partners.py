@@ -21,7 +21,7 @@ from diogel.web.models import ErrorBody
 from diogel.web.security import reader_of, role_dependency
 
 router = APIRouter(
-    prefix="/partner-data",
+    prefix="/api/v1/partner-data",
     tags=["partner data"],
     responses={code: {"model": ErrorBody} for code in (400, 401, 403, 404)},
 )

@@ -20,7 +20,7 @@ from diogel.config import Settings
 from diogel.errors import DiogelError
 from diogel.i18n import translator
 from diogel.storage import Store
-from diogel.web import api, pages, pages_sharing, pages_work
+from diogel.web import api, api_partners, pages, pages_sharing, pages_work
 from diogel.web.context import AppState
 from diogel.web.jobs import JobRunner
 from diogel.web.render import page
@@ -81,6 +81,7 @@ def create_app(settings: Settings, store: Store) -> FastAPI:
     app.state.diogel = state
     state.jobs = JobRunner(state)
     app.include_router(api.router)
+    app.include_router(api_partners.router)
     app.include_router(pages.router)
     app.include_router(pages_work.router)
     app.include_router(pages_sharing.router)

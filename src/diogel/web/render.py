@@ -22,6 +22,7 @@ NAV = (
     ("/data", "Data", "viewer"),
     ("/assessments", "Assessments", "viewer"),
     ("/admin/users", "Users", "admin"),
+    ("/admin/agreements", "Information sharing", "admin"),
 )
 
 
