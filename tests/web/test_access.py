@@ -73,6 +73,25 @@ ROLE = {
     ("POST", "/admin/agreements/{agreement_id}/revoke"): "admin",
     ("GET", "/admin/audit"): "admin",
     ("GET", "/admin/audit/export"): "admin",
+    # the governance pages (the same table as tests/web/test_governance_pages.py)
+    ("GET", "/governance"): "viewer",
+    ("POST", "/governance/example"): "analyst",
+    ("GET", "/governance/import"): "analyst",
+    ("POST", "/governance/import"): "analyst",
+    ("GET", "/governance/{region}"): "viewer",
+    ("GET", "/governance/{region}/register.yaml"): "viewer",
+    ("GET", "/governance/{region}/register-csv.zip"): "viewer",
+    ("GET", "/governance/{region}/register"): "viewer",
+    ("GET", "/governance/{region}/{section}/new"): "analyst",
+    ("POST", "/governance/{region}/{section}/new"): "analyst",
+    ("GET", "/governance/{region}/{section}/{key}/edit"): "analyst",
+    ("POST", "/governance/{region}/{section}/{key}/edit"): "analyst",
+    ("GET", "/governance/{region}/{section}/{key}/remove"): "analyst",
+    ("POST", "/governance/{region}/{section}/{key}/remove"): "analyst",
+    ("GET", "/governance/{region}/reviews/{review_id}"): "viewer",
+    ("GET", "/governance/{region}/reviews/{review_id}/paper"): "viewer",
+    ("GET", "/governance/{region}/reviews/{review_id}/actions/{action_id}"): "viewer",
+    ("POST", "/governance/{region}/reviews/{review_id}/actions/{action_id}"): "analyst",
 }
 LOWER = {"analyst": "viewer", "admin": "analyst"}
 

@@ -20,7 +20,7 @@ from diogel.config import Settings
 from diogel.errors import DiogelError
 from diogel.i18n import translator
 from diogel.storage import Store
-from diogel.web import api, api_partners, pages, pages_sharing, pages_work
+from diogel.web import api, api_partners, pages, pages_governance, pages_sharing, pages_work
 from diogel.web.context import AppState
 from diogel.web.jobs import JobRunner
 from diogel.web.render import page
@@ -85,6 +85,7 @@ def create_app(settings: Settings, store: Store) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(pages_work.router)
     app.include_router(pages_sharing.router)
+    app.include_router(pages_governance.router)
     static = resources.files("diogel.web") / "static"
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     app.add_api_route("/api/v1/docs", _docs, include_in_schema=False)
