@@ -21,6 +21,7 @@ NAV = (
     ("/compare", "Compare", "viewer"),
     ("/data", "Data", "viewer"),
     ("/assessments", "Assessments", "viewer"),
+    ("/governance", "Governance", "viewer"),
     ("/admin/users", "Users", "admin"),
     ("/admin/agreements", "Information sharing", "admin"),
 )
