@@ -15,7 +15,7 @@ from diogel.ingest.police_uk import (
     ParsedFile,
     detect_kind,
 )
-from diogel.ingest.prepare import groups, prepared_in_order, preparer
+from diogel.ingest.prepare import Preparer, groups
 from diogel.ingest.sources import discover, sha256_of
 from diogel.storage import FileLoad, Store
 
@@ -89,10 +89,9 @@ class LoadReport:
         }
 
 
-#: Rows gathered before placing and storing them together (fewer, larger database writes).
-BATCH_ROWS = 200_000
-#: Groups of files being prepared ahead while earlier ones are stored.
-READ_AHEAD = 2
+#: Rows gathered before storing them together (fewer, larger database writes; small
+#: enough that storing the last batch, which nothing overlaps, is quick).
+BATCH_ROWS = 400_000
 
 
 def load_police_uk(
@@ -134,10 +133,9 @@ def load_police_uk(
     sizes = [f.size() for f in files]
     prog.start(len(files), sum(sizes))
     loaded_at = (now or dt.datetime.now(dt.UTC)).replace(tzinfo=None)
-    with store.transaction(), preparer(sum(sizes), geography) as executor:
+    with store.transaction(), Preparer(geography) as preparer:
         batch = _Batch(store, loaded_at)
-        work = groups(files, sizes)
-        for item in prepared_in_order(executor, work, geography, ahead=READ_AHEAD):
+        for item in preparer.prepared(groups(files, sizes)):
             batch.add(item.parsed, item.sha256)
             prog.file_done(item.parsed.name, item.parsed.nbytes, item.parsed.rows_in)
         batch.flush()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 from collections.abc import Collection, Sequence
@@ -17,6 +18,8 @@ import pyarrow.csv as pacsv
 from diogel.errors import InputError
 
 REJECT_COLUMNS = ("line", "reason", "raw")
+#: Arrow type of the columns read dictionary-encoded.
+_ENCODED = pa.dictionary(pa.int32(), pa.string())
 
 
 def normalise_header(name: str) -> str:
@@ -38,8 +41,28 @@ class RawTable:
     header: list[str]
     columns: dict[str, pa.ChunkedArray]
     lines: np.ndarray
-    rejects: pd.DataFrame
+    #: The rows set aside (wrong width or blank): line number and text of each.
+    set_aside: list[tuple[int, str]]
     rows_in: int
+
+    @functools.cached_property
+    def rejects(self) -> pd.DataFrame:
+        """The rows set aside with a reason each: columns ``line``, ``reason``, ``raw``."""
+        if not self.set_aside:
+            return empty_rejects()
+        width = len(self.header)
+        return pd.DataFrame(
+            {
+                "line": [b[0] for b in self.set_aside],
+                "reason": [
+                    f"has {len(_split(b[1]))} fields, expected {width}"
+                    if b[1].strip()
+                    else "is blank"
+                    for b in self.set_aside
+                ],
+                "raw": [b[1] for b in self.set_aside],
+            }
+        )
 
 
 def decode_check(data: bytes, name: str) -> bytes:
@@ -61,7 +84,8 @@ def decode_check(data: bytes, name: str) -> bytes:
             f"'{name}' is empty", hint="download the file again; a published file has a header"
         )
     try:
-        data.decode("utf-8")
+        if not data.isascii():  # checking for ASCII is far cheaper than decoding
+            data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         byte = data[exc.start : exc.start + 1].hex()
@@ -82,13 +106,20 @@ def read_header(data: bytes) -> list[str]:
 
 
 def read_strings(
-    data: bytes, name: str, header: Sequence[str], *, trim: Collection[str] | None = None
+    data: bytes,
+    name: str,
+    header: Sequence[str],
+    *,
+    trim: Collection[str] | None = None,
+    dictionary: Collection[str] = (),
 ) -> RawTable:
     """Parse every field as a string; rows with the wrong number of fields become rejects.
 
     A file whose last line is short and has no line end was cut off in download: loading
     it would replace a complete month with a partial one, so it is refused as a whole.
     Values of the columns in ``trim`` (all columns if None) lose surrounding spaces.
+    Columns in ``dictionary`` come back dictionary-encoded in one chunk: their values
+    repeat heavily, so checks and conversions can run once per distinct value.
     """
     width = len(header)
     if not data.endswith(b"\n") and data.count(b"\n", 0, 1 << 20) >= 1:
@@ -101,36 +132,85 @@ def read_strings(
                 f"{width} fields and no line end",
                 hint="the download was probably interrupted; download the file again",
             )
-    # Parse on several threads; row numbers of bad rows are only known single-threaded,
-    # so a file with bad rows is parsed again that way.
-    table, bad = _parse(data, name, width, threads=False)
-    if bad:
-        table, bad = _parse(data, name, width, threads=False)
+    # One thread per file: row numbers of bad rows are only known single-threaded, and a
+    # load reads several files at once instead.
+    table, bad = _parse(data, name, [h in dictionary for h in header])
     n_ok = table.num_rows
     # Line numbers of accepted rows: the header is line 1 and the rows set aside keep theirs.
-    bad_lines = np.array([b[0] for b in bad], dtype=np.int64)
-    lines = np.setdiff1d(np.arange(2, n_ok + len(bad) + 2, dtype=np.int64), bad_lines)
-    rejects = pd.DataFrame(
+    lines = np.arange(2, n_ok + len(bad) + 2, dtype=np.int64)
+    if bad:
+        lines = np.setdiff1d(lines, np.array([b[0] for b in bad], dtype=np.int64))
+    columns = {}
+    for i, h in enumerate(header):
+        column = table.column(i)
+        if h in dictionary:
+            column = pa.chunked_array([column.combine_chunks()])
+        if trim is None or h in trim:
+            column = _trimmed(column)
+        columns[h] = column
+    return RawTable(list(header), columns, lines, bad, n_ok + len(bad))
+
+
+def empty_rejects() -> pd.DataFrame:
+    """A rejects frame with no rows: ``line`` (int64), ``reason`` and ``raw`` (str).
+
+    Most files have no rejects, and building an empty frame costs more than copying one.
+    """
+    return _empty_rejects().copy()
+
+
+@functools.cache
+def _empty_rejects() -> pd.DataFrame:
+    return pd.DataFrame(
         {
-            "line": [b[0] for b in bad],
-            "reason": [
-                f"has {len(_split(b[1]))} fields, expected {width}" if b[1].strip() else "is blank"
-                for b in bad
-            ],
-            "raw": [b[1] for b in bad],
+            "line": np.empty(0, dtype=np.int64),
+            "reason": pd.Series([], dtype=str),
+            "raw": pd.Series([], dtype=str),
         }
     )
-    columns = {
-        h: pc.utf8_trim_whitespace(table.column(i))
-        if trim is None or h in trim
-        else table.column(i)
-        for i, h in enumerate(header)
-    }
-    return RawTable(list(header), columns, lines, rejects, n_ok + len(bad))
+
+
+def _trimmed(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """The column without surrounding white space (the distinct values, when encoded)."""
+    if pa.types.is_dictionary(column.type):
+        return pa.chunked_array(
+            [
+                pa.DictionaryArray.from_arrays(
+                    chunk.indices, pc.utf8_trim_whitespace(chunk.dictionary)
+                )
+                for chunk in column.chunks
+            ],
+            column.type,
+        )
+    if any(_may_have_spaces(chunk) for chunk in column.chunks):
+        return pc.utf8_trim_whitespace(column)
+    return column
+
+
+def _may_have_spaces(chunk: pa.Array) -> bool:
+    """True unless no value starts or ends with a byte that could belong to white space.
+
+    White space is ASCII up to 0x20 or a multi-byte character, whose bytes are all 0x80
+    or more; a column with neither at either end of any value needs no trimming, and this
+    is far cheaper to check than trimming is to do.
+    """
+    if len(chunk) == 0:
+        return False
+    _, offsets_buffer, data_buffer = chunk.buffers()
+    if data_buffer is None or offsets_buffer is None:
+        return False
+    offsets = np.frombuffer(offsets_buffer, dtype=np.int32)[
+        chunk.offset : chunk.offset + len(chunk) + 1
+    ]
+    data = np.frombuffer(data_buffer, dtype=np.uint8)
+    starts, ends = offsets[:-1], offsets[1:]
+    filled = ends > starts
+    edges = np.concatenate([data[starts[filled]], data[ends[filled] - 1]])
+    return bool(((edges <= 0x20) | (edges >= 0x7F)).any())
 
 
 def _parse(
-    data: bytes, name: str, width: int, *, threads: bool
+    data: bytes, name: str, encoded: Sequence[bool]
 ) -> tuple[pa.Table, list[tuple[int, str]]]:
     bad: list[tuple[int, str]] = []
 
@@ -138,12 +218,13 @@ def _parse(
         bad.append((row.number if row.number is not None else -1, row.text))
         return "skip"
 
-    names = [f"c{i}" for i in range(width)]
+    names = [f"c{i}" for i in range(len(encoded))]
+    types = {n: _ENCODED if e else pa.string() for n, e in zip(names, encoded, strict=True)}
     try:
         table = pacsv.read_csv(
             io.BytesIO(data),
             read_options=pacsv.ReadOptions(
-                use_threads=threads, skip_rows=1, column_names=names, block_size=1 << 22
+                use_threads=False, skip_rows=1, column_names=names, block_size=1 << 22
             ),
             # A blank line is reported as a reject, not skipped, so that every line of the
             # file is accounted for.
@@ -151,7 +232,7 @@ def _parse(
                 invalid_row_handler=on_invalid, ignore_empty_lines=False
             ),
             convert_options=pacsv.ConvertOptions(
-                column_types={n: pa.string() for n in names},
+                column_types=types,
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),

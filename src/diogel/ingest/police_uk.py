@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -12,7 +13,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from diogel.errors import InputError
-from diogel.ingest.csvfile import RawTable, decode_check, read_header, read_strings
+from diogel.ingest.csvfile import (
+    RawTable,
+    decode_check,
+    empty_rejects,
+    read_header,
+    read_strings,
+)
 from diogel.schema import GB_LAT_RANGE, GB_LON_RANGE, POLICE_UK_CATEGORIES
 
 STREET = "street"
@@ -63,6 +70,20 @@ _TRIMMED = frozenset(
     }
 )
 
+#: Columns read dictionary-encoded: they repeat heavily within a file, so they are
+#: checked, converted and harmonised once per distinct value.
+_ENCODED = frozenset(
+    {
+        "month",
+        "falls within",
+        "longitude",
+        "latitude",
+        "lsoa code",
+        "crime type",
+        "outcome type",
+    }
+)
+
 #: A row check: which rows fail it, and the reason for row i.
 Problem = tuple[np.ndarray, Callable[[int], str]]
 
@@ -78,8 +99,6 @@ class ParsedFile:
     rows_in: int
     force_months: list[tuple[str, str]] = field(default_factory=list)
     nbytes: int = 0
-    #: Rows accepted, kept when the rows themselves travel separately (see ingest.prepare).
-    accepted_rows: int = -1
 
     @property
     def dataset(self) -> str:
@@ -87,7 +106,7 @@ class ParsedFile:
 
     @property
     def accepted(self) -> int:
-        return self.accepted_rows if self.accepted_rows >= 0 else int(self.rows.num_rows)
+        return int(self.rows.num_rows)
 
     @property
     def rejected(self) -> int:
@@ -170,36 +189,64 @@ def read_police_uk(data: bytes, name: str, basename: str | None = None) -> Parse
     data = decode_check(data, name)
     header = read_header(data)
     kind = detect_kind(header, name)
-    raw = read_strings(data, name, header, trim=_TRIMMED)
+    raw = read_strings(data, name, header, trim=_TRIMMED, dictionary=_ENCODED)
     match = _FILENAME.match(basename or "")
     file_force = match.group(2).lower() if match else None
     file_month = match.group(1) if match and _MONTH.match(match.group(1)) else None
     if kind == STREET:
-        rows, rejects = _street(raw)
+        rows, rejects, pairs = _street(raw)
     elif kind == OUTCOMES:
-        rows, rejects = _outcomes(raw)
+        rows, rejects, pairs = _outcomes(raw)
     else:
-        rows, rejects = _stop_search(raw, file_force, file_month)
-    rejects = pd.concat([raw.rejects, rejects], ignore_index=True)
-    rejects = rejects.astype({"line": "int64", "reason": str, "raw": str}).sort_values(
-        "line", kind="stable", ignore_index=True
-    )
-    pairs: set[tuple[str, str]] = set()
-    if rows.num_rows:
-        forces = pc.unique(rows.column("force")).to_pylist()
-        months = pc.unique(rows.column("month_text")).to_pylist()
-        if len(forces) == 1 or len(months) == 1:
-            pairs = {(f, m) for f in forces for m in months}
-        else:
-            fm = rows.select(["force", "month_text"]).group_by(["force", "month_text"])
-            fm = fm.aggregate([])
-            pairs = set(zip(fm["force"].to_pylist(), fm["month_text"].to_pylist(), strict=True))
+        rows, rejects, pairs = _stop_search(raw, file_force, file_month)
+    if raw.set_aside or rejects is not None:
+        rejects = pd.concat([raw.rejects, rejects], ignore_index=True)
+        rejects = rejects.astype({"line": "int64", "reason": str, "raw": str}).sort_values(
+            "line", kind="stable", ignore_index=True
+        )
+    else:
+        rejects = empty_rejects()
     if file_force and file_month:
         pairs.add((file_force, file_month))
-    rows = rows.drop_columns(["month_text"])
     if rows.num_rows + len(rejects) != raw.rows_in:  # pragma: no cover - a bug, not bad input
         raise RuntimeError(f"row accounting failed for {name}")
     return ParsedFile(name, kind, rows, rejects, raw.rows_in, sorted(pairs))
+
+
+class _Codes:
+    """A column as its distinct values and, per row, the position of the row's value."""
+
+    def __init__(self, column: pa.ChunkedArray) -> None:
+        if not pa.types.is_dictionary(column.type):
+            column = pc.dictionary_encode(column)
+        encoded = column.combine_chunks()
+        self.values: pa.Array = encoded.dictionary
+        self.index = np.asarray(encoded.indices.to_numpy(zero_copy_only=False))
+
+    def value(self, i: int) -> str:
+        """The value of row ``i``."""
+        return str(self.values[int(self.index[i])].as_py())
+
+    def rows(self, per_value: np.ndarray) -> np.ndarray:
+        """A per-value array spread out to the rows."""
+        return np.asarray(per_value)[self.index]
+
+    def kept(self, keep: np.ndarray, values: pa.Array | None = None) -> pa.Array:
+        """The kept rows as a dictionary array (of ``values``, by default the column's)."""
+        index = self.index if keep.all() else self.index[keep]
+        return pa.DictionaryArray.from_arrays(
+            pa.array(index, pa.int32()), self.values if values is None else values
+        )
+
+
+def _force_month_pairs(
+    force: _Codes, slugs: list[str], month: _Codes, keep: np.ndarray
+) -> set[tuple[str, str]]:
+    """The (force slug, month) pairs of the kept rows, from their distinct combinations."""
+    width = max(len(month.values), 1)
+    combined = np.unique(force.index[keep].astype(np.int64) * width + month.index[keep])
+    months = month.values.to_pylist()
+    return {(slugs[c // width], str(months[c % width])) for c in combined.tolist()}
 
 
 class _Keep:
@@ -216,12 +263,17 @@ class _Keep:
 def _coordinates(
     lon_text: pa.ChunkedArray, lat_text: pa.ChunkedArray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[Problem]]:
-    """Parse coordinates; return lon, lat, has_location and the coordinate problems."""
-    both_empty = pc.and_(pc.equal(lon_text, ""), pc.equal(lat_text, "")).to_numpy(
-        zero_copy_only=False
-    )
-    lon = _to_float(lon_text)
-    lat = _to_float(lat_text)
+    """Parse coordinates; return lon, lat, has_location and the coordinate problems.
+
+    Each distinct text is parsed once: police.uk snaps points to a limited set of map
+    points, so a file holds far fewer distinct coordinates than rows.
+    """
+    lon_codes, lat_codes = _Codes(lon_text), _Codes(lat_text)
+    lon_empty = np.asarray(pc.equal(lon_codes.values, "").to_numpy(zero_copy_only=False))
+    lat_empty = np.asarray(pc.equal(lat_codes.values, "").to_numpy(zero_copy_only=False))
+    both_empty = lon_codes.rows(lon_empty) & lat_codes.rows(lat_empty)
+    lon = lon_codes.rows(_to_float(lon_codes.values))
+    lat = lat_codes.rows(_to_float(lat_codes.values))
     not_number = ~both_empty & (np.isnan(lon) | np.isnan(lat))
     with np.errstate(invalid="ignore"):
         outside = (
@@ -236,7 +288,7 @@ def _coordinates(
         )
 
     def text(i: int) -> tuple[str, str]:
-        return str(lon_text[i].as_py()), str(lat_text[i].as_py())
+        return lon_codes.value(i), lat_codes.value(i)
 
     problems: list[Problem] = [
         (not_number, lambda i: "coordinates '{}', '{}' are not both numbers".format(*text(i))),
@@ -248,7 +300,7 @@ def _coordinates(
     return lon, lat, has, problems
 
 
-def _to_float(text: pa.ChunkedArray) -> np.ndarray:
+def _to_float(text: pa.Array | pa.ChunkedArray) -> np.ndarray:
     """Parse decimal strings; anything unparseable (or empty) becomes NaN."""
     blank = pc.equal(text, "")
     try:  # a clean published file: every value a number or empty
@@ -261,23 +313,26 @@ def _to_float(text: pa.ChunkedArray) -> np.ndarray:
     return out
 
 
-def _month_problem(month_text: pa.ChunkedArray) -> Problem:
+def _month_problem(month: _Codes) -> Problem:
     # A file holds a handful of distinct months: check those, then look rows up.
-    distinct = pc.unique(month_text)
-    good = pa.array(
-        [m for m in distinct.to_pylist() if m is not None and _MONTH.match(m)], pa.string()
+    good = np.array([bool(_MONTH.match(m)) for m in month.values.to_pylist()], dtype=bool)
+    return ~month.rows(good), (
+        lambda i: f"month '{month.value(i)}' is not a valid month (expected YYYY-MM)"
     )
-    bad = ~pc.is_in(month_text, value_set=good).to_numpy(zero_copy_only=False).astype(bool)
-    return bad, lambda i: f"month '{month_text[i].as_py()}' is not a valid month (expected YYYY-MM)"
 
 
-def _split_rejects(raw: RawTable, problems: list[Problem]) -> tuple[np.ndarray, pd.DataFrame]:
-    """Combine per-row problems into a keep mask and a rejects frame (all reasons joined)."""
+def _split_rejects(
+    raw: RawTable, problems: list[Problem]
+) -> tuple[np.ndarray, pd.DataFrame | None]:
+    """Combine per-row problems into a keep mask and a rejects frame (all reasons joined;
+    None when every row passes)."""
     n = len(raw.lines)
     bad = np.zeros(n, dtype=bool)
     for mask, _ in problems:
         bad |= mask
     idx = np.flatnonzero(bad)
+    if len(idx) == 0:
+        return ~bad, None
     reasons = ["; ".join(reason(int(i)) for mask, reason in problems if mask[i]) for i in idx]
     raw_text = [",".join(str(raw.columns[h][int(i)].as_py()) for h in raw.header) for i in idx]
     rejects = pd.DataFrame(
@@ -286,89 +341,90 @@ def _split_rejects(raw: RawTable, problems: list[Problem]) -> tuple[np.ndarray, 
     return ~bad, rejects
 
 
-def _month_dates(month_text: pa.ChunkedArray) -> pa.ChunkedArray:
-    """'YYYY-MM' strings (already checked) to the first day of the month."""
-    return pc.cast(
-        pc.strptime(pc.binary_join_element_wise(month_text, "01", "-"), "%Y-%m-%d", "s"),
-        pa.date32(),
+def _month_dates(month: _Codes, keep: np.ndarray) -> pa.Array:
+    """The first day of each kept row's month (kept rows' months are already checked)."""
+    first = pc.strptime(
+        pc.binary_join_element_wise(month.values, "01", "-"), "%Y-%m-%d", "s", error_is_null=True
     )
+    return pc.take(pc.cast(first, pa.date32()), pa.array(month.index[keep], pa.int32()))
 
 
-def _force_of(falls_within: pa.ChunkedArray) -> pa.Array:
-    encoded = pc.dictionary_encode(falls_within).combine_chunks()
-    slugs = pa.array([force_slug(str(v)) for v in encoded.dictionary.to_pylist()], pa.string())
-    return pc.take(slugs, encoded.indices)
+def _force_slugs(falls_within: _Codes) -> list[str]:
+    return [force_slug(str(v)) for v in falls_within.values.to_pylist()]
 
 
-def _street(raw: RawTable) -> tuple[pa.Table, pd.DataFrame]:
+def _street(raw: RawTable) -> tuple[pa.Table, pd.DataFrame | None, set[tuple[str, str]]]:
     c = raw.columns
     lon, lat, has, coord_problems = _coordinates(c["longitude"], c["latitude"])
-    category = c["crime type"]
-    cat_bad = ~pc.is_in(category, value_set=_CATEGORY_ARRAY).to_numpy(zero_copy_only=False)
+    month, falls_within = _Codes(c["month"]), _Codes(c["falls within"])
+    category = _Codes(c["crime type"])
+    cat_bad = ~category.rows(
+        pc.is_in(category.values, value_set=_CATEGORY_ARRAY).to_numpy(zero_copy_only=False)
+    )
     keep, rejects = _split_rejects(
         raw,
         [
-            _month_problem(c["month"]),
-            (cat_bad, lambda i: f"crime type '{category[i].as_py()}' is not a police.uk category"),
+            _month_problem(month),
+            (cat_bad, lambda i: f"crime type '{category.value(i)}' is not a police.uk category"),
             *coord_problems,
         ],
     )
     k = _Keep(keep)
-    month_text = k(c["month"])
+    slugs = _force_slugs(falls_within)
     rows = pa.table(
         {
             "crime_id": k(c["crime id"]),
-            "force": _force_of(k(c["falls within"])),
-            "month": _month_dates(month_text),
-            "month_text": month_text,
+            "force": falls_within.kept(keep, pa.array(slugs, pa.string())),
+            "month": _month_dates(month, keep),
             "reported_by": k(c["reported by"]),
-            "category": k(category),
+            "category": category.kept(keep),
             "location": k(c["location"]),
             "lon": lon[keep],
             "lat": lat[keep],
             "has_location": has[keep],
-            "lsoa_code_published": k(c["lsoa code"]),
+            "lsoa_code_published": _Codes(c["lsoa code"]).kept(keep),
             "outcome": k(c["last outcome category"]),
             "context": k(c["context"]),
             "line": raw.lines[keep],
         }
     )
-    return rows, rejects
+    return rows, rejects, _force_month_pairs(falls_within, slugs, month, keep)
 
 
-def _outcomes(raw: RawTable) -> tuple[pa.Table, pd.DataFrame]:
+def _outcomes(raw: RawTable) -> tuple[pa.Table, pd.DataFrame | None, set[tuple[str, str]]]:
     c = raw.columns
+    month, falls_within = _Codes(c["month"]), _Codes(c["falls within"])
+    outcome = _Codes(c["outcome type"])
     no_id = pc.equal(c["crime id"], "").to_numpy(zero_copy_only=False)
-    no_outcome = pc.equal(c["outcome type"], "").to_numpy(zero_copy_only=False)
+    no_outcome = outcome.rows(pc.equal(outcome.values, "").to_numpy(zero_copy_only=False))
     _, _, _, coord_problems = _coordinates(c["longitude"], c["latitude"])
     keep, rejects = _split_rejects(
         raw,
         [
-            _month_problem(c["month"]),
+            _month_problem(month),
             (no_id, lambda i: "no Crime ID, so the outcome cannot be matched"),
             (no_outcome, lambda i: "no outcome type"),
             *coord_problems,
         ],
     )
     k = _Keep(keep)
-    month_text = k(c["month"])
+    slugs = _force_slugs(falls_within)
     rows = pa.table(
         {
             "crime_id": k(c["crime id"]),
-            "force": _force_of(k(c["falls within"])),
-            "month": _month_dates(month_text),
-            "month_text": month_text,
-            "outcome": k(c["outcome type"]),
-            "lsoa_code_published": k(c["lsoa code"]),
+            "force": falls_within.kept(keep, pa.array(slugs, pa.string())),
+            "month": _month_dates(month, keep),
+            "outcome": outcome.kept(keep),
+            "lsoa_code_published": _Codes(c["lsoa code"]).kept(keep),
             "line": raw.lines[keep],
         }
     )
-    return rows, rejects
+    return rows, rejects, _force_month_pairs(falls_within, slugs, month, keep)
 
 
 def _stop_search(
     raw: RawTable, file_force: str | None, file_month: str | None
-) -> tuple[pa.Table, pd.DataFrame]:
+) -> tuple[pa.Table, pd.DataFrame | None, set[tuple[str, str]]]:
     if file_force is None or file_month is None:
         raise InputError(
             "a stop-and-search file must keep its published name "
@@ -403,12 +459,11 @@ def _stop_search(
     occurred = when[keep].dt.tz_convert("UTC").dt.tz_localize(None)
     # Searches late on the last day of the previous month (local time) are published in
     # this month's file: the file's month, not the timestamp, is the snapshot key.
-    month_text = pa.array([file_month] * n, pa.string())
+    first_day = dt.date.fromisoformat(file_month + "-01")
     rows = pa.table(
         {
             "force": pa.array([file_force] * n, pa.string()),
-            "month": _month_dates(pa.chunked_array([month_text])),
-            "month_text": month_text,
+            "month": pa.array([first_day] * n, pa.date32()),
             "occurred_at": pa.array(occurred.to_numpy(), pa.timestamp("us")),
             "search_type": col("type"),
             "lon": lon[keep],
@@ -427,4 +482,4 @@ def _stop_search(
             "line": raw.lines[keep],
         }
     )
-    return rows, rejects
+    return rows, rejects, set()

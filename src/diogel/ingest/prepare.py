@@ -1,29 +1,33 @@
-"""Read and place groups of police.uk files, in worker processes when the load is large.
+"""Read and place groups of police.uk files on helper threads while earlier ones are stored.
 
-Reading (CSV parsing, checks) and placing (coordinates, LSOA, council) are CPU work
-that holds Python's interpreter lock; doing it in other processes lets a large load
-use every core while the main process writes to the database.
+Parsing, checking and placing run almost entirely in Arrow and NumPy kernels that release
+Python's interpreter lock, so threads use every core without the start-up, the copies of
+the geography and the pickling that worker processes would cost; the thread that stores
+the rows spends its time inside the database, which releases the lock too.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Executor, Future, ThreadPoolExecutor
-from contextlib import contextmanager
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from types import TracebackType
 
+import numpy as np
 import pyarrow as pa
 
 from diogel.geography import Geography
-from diogel.ingest.locate import locate
+from diogel.ingest.locate import Locator
 from diogel.ingest.police_uk import OUTCOMES, STOP_SEARCH, STREET, ParsedFile, read_police_uk
 from diogel.ingest.sources import SourceFile, sha256_of
 
-#: Bytes of CSV handed to a worker at a time.
-GROUP_BYTES = 24 << 20
-#: Below this many bytes in a load, starting worker processes costs more than it saves.
-PROCESS_THRESHOLD = 256 << 20
+#: Bytes of CSV prepared together (and placed in one pass per kind of file).
+GROUP_BYTES = 8 << 20
+#: Groups being prepared ahead, per thread, while earlier ones are stored.
+AHEAD_PER_THREAD = 2
+#: Helper threads preparing files: one per core.
+THREADS = os.cpu_count() or 1
 
 
 @dataclass
@@ -32,62 +36,6 @@ class Prepared:
 
     parsed: ParsedFile
     sha256: str
-
-
-@dataclass
-class PreparedGroup:
-    """A group of prepared files whose rows travel as one table per kind of file.
-
-    Sending one table per kind (rather than a slice per file, each of which would carry
-    the whole shared buffer when pickled) keeps the trip between processes cheap.
-    """
-
-    files: list[Prepared]
-    tables: dict[str, pa.Table]
-
-    def unpack(self) -> list[Prepared]:
-        """The files, each given its own rows back."""
-        offsets = dict.fromkeys(self.tables, 0)
-        for item in self.files:
-            kind = item.parsed.kind
-            n = item.parsed.accepted_rows
-            item.parsed.rows = self.tables[kind].slice(offsets[kind], n)
-            offsets[kind] += n
-        return self.files
-
-
-def prepare_group(
-    sources: Sequence[SourceFile], geography: Geography | None, compact: bool = False
-) -> PreparedGroup:
-    """Read every file of a group, then place all their rows in one pass per kind.
-
-    ``compact`` copies each kind's rows into one contiguous buffer, which makes the trip
-    to another process cheap (and is wasted work within one process).
-    """
-    geo = geography or Geography.bundled()
-    files = []
-    for source in sources:
-        data = source.read_bytes()
-        parsed = read_police_uk(data, source.name, source.basename)
-        parsed.nbytes = len(data)
-        files.append(Prepared(parsed, sha256_of(data)))
-    tables: dict[str, pa.Table] = {}
-    for kind in (STREET, STOP_SEARCH, OUTCOMES):
-        chosen = [p.parsed for p in files if p.parsed.kind == kind]
-        if not chosen:
-            continue
-        placed = pa.concat_tables([p.rows for p in chosen])
-        if kind == STREET:
-            placed = locate(placed, geo).append_column(
-                "source", pa.array(["police-uk-street"] * placed.num_rows, pa.string())
-            )
-        elif kind == STOP_SEARCH:
-            placed = locate(placed, geo, with_lsoa=False).drop_columns(["lsoa_method"])
-        tables[kind] = placed.combine_chunks() if compact else placed
-        for p in chosen:
-            p.accepted_rows = p.rows.num_rows
-            p.rows = p.rows.schema.empty_table()
-    return PreparedGroup(files, tables)
 
 
 def groups(sources: Sequence[SourceFile], sizes: Sequence[int]) -> list[list[SourceFile]]:
@@ -106,33 +54,77 @@ def groups(sources: Sequence[SourceFile], sizes: Sequence[int]) -> list[list[Sou
     return out
 
 
-@contextmanager
-def preparer(total_bytes: int, geography: Geography | None) -> Iterator[Executor]:
-    """Worker processes for a large load, a single helper thread for a small one.
+class Preparer:
+    """Prepares groups of files on helper threads, handing them back in order.
 
-    The workers are plain ``python -m diogel.ingest.worker`` processes rather than a
-    ``multiprocessing`` pool, which would re-import the caller's script in each worker.
+    Use as a context manager: leaving it stops the threads (after the group each is
+    working on), also when the load fails.
+
+    Parameters
+    ----------
+    geography : Geography, optional
+        Boundaries for placing rows; the bundled Welsh geography by default.
+    threads : int, optional
+        Helper threads; one per core by default.
     """
-    cores = os.cpu_count() or 1
-    if total_bytes >= PROCESS_THRESHOLD and cores > 1 and geography is None:
-        from diogel.ingest.worker import WorkerPool
 
-        with WorkerPool(min(cores, 4)) as pool:
-            yield pool
-    else:
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            yield pool
+    def __init__(self, geography: Geography | None = None, threads: int | None = None) -> None:
+        self.locator = Locator(geography)
+        self.threads = threads or THREADS
+        self._pool = ThreadPoolExecutor(max_workers=self.threads)
+        # The geography's lookups take a moment to build: build them while the first
+        # files are parsed rather than after.
+        self._warm = self._pool.submit(lambda: self.locator.geography)
 
+    def __enter__(self) -> Preparer:
+        return self
 
-def prepared_in_order(
-    executor: Executor, work: Sequence[list[SourceFile]], geography: Geography | None, ahead: int
-) -> Iterator[Prepared]:
-    """Prepare groups on the executor, ``ahead`` at a time, yielding files in order."""
-    pending: list[Future[PreparedGroup]] = []
-    for group in work:
-        compact = not isinstance(executor, ThreadPoolExecutor)
-        pending.append(executor.submit(prepare_group, group, geography, compact))
-        if len(pending) > ahead:
-            yield from pending.pop(0).result().unpack()
-    for future in pending:
-        yield from future.result().unpack()
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def prepared(self, work: Sequence[list[SourceFile]]) -> Iterator[Prepared]:
+        """Prepare the groups, a few ahead, yielding their files in order."""
+        ahead = self.threads * AHEAD_PER_THREAD
+        pending: list[Future[list[Prepared]]] = []
+        for group in work:
+            pending.append(self._pool.submit(self.prepare_group, group))
+            if len(pending) > ahead:
+                yield from pending.pop(0).result()
+        for future in pending:
+            yield from future.result()
+        self._warm.result()
+
+    def prepare_group(self, sources: Sequence[SourceFile]) -> list[Prepared]:
+        """Read every file of a group, then place all their rows in one pass per kind."""
+        files = []
+        for source in sources:
+            data = source.read_bytes()
+            parsed = read_police_uk(data, source.name, source.basename)
+            parsed.nbytes = len(data)
+            files.append(Prepared(parsed, sha256_of(data)))
+        for kind in (STREET, STOP_SEARCH, OUTCOMES):
+            chosen = [p.parsed for p in files if p.parsed.kind == kind]
+            if not chosen or kind == OUTCOMES:
+                continue
+            placed = pa.concat_tables([p.rows for p in chosen])
+            if kind == STREET:
+                placed = self.locator.locate(placed)
+                source = pa.DictionaryArray.from_arrays(
+                    pa.array(np.zeros(placed.num_rows, dtype=np.int32)),
+                    pa.array(["police-uk-street"], pa.string()),
+                )
+                placed = placed.append_column("source", source)
+            else:
+                placed = self.locator.locate(placed, with_lsoa=False)
+                placed = placed.drop_columns(["lsoa_method"])
+            offset = 0
+            for p in chosen:
+                n = p.rows.num_rows
+                p.rows = placed.slice(offset, n)
+                offset += n
+        return files

@@ -167,6 +167,9 @@ def _plain_strings(rows: pa.Table) -> pa.Table:
     """
     rows = rows.combine_chunks()
     for i, field in enumerate(rows.schema):
+        if pa.types.is_dictionary(field.type):  # police.uk rows hold repeated text encoded
+            rows = rows.set_column(i, field.name, rows.column(i).cast(field.type.value_type))
+            field = rows.schema.field(i)
         if pa.types.is_large_string(field.type) or pa.types.is_string_view(field.type):
             rows = rows.set_column(i, field.name, rows.column(i).cast(pa.string()))
     return rows

@@ -186,20 +186,31 @@ class SqlStore(ABC):
     def load_files(self, loads: Sequence[FileLoad], loaded_at: dt.datetime) -> list[int]:
         """Store files, each replacing the force-months it covers; return their file ids.
 
-        The caller makes sure no two loads in one call cover the same force-month.
+        The caller makes sure no two loads in one call cover the same force-month. The
+        provenance of all the files is written in a handful of statements, not a few per
+        file: a large load is thousands of files, and each statement has a fixed cost.
         """
-        ids: list[int] = []
+        if not loads:
+            return []
         parts: dict[str, list[pa.Table]] = defaultdict(list)
         with self.transaction():
             self._serialise_loads()
-            for load in loads:
-                file_id = self._record_load(load, loaded_at)
-                ids.append(file_id)
-                table = TABLE_OF_DATASET[load.dataset]
-                self._take_snapshots(load, table, file_id)
+            ids = self._next_ids("load_file_seq", len(loads))
+            self._record_loads(loads, ids, loaded_at)
+            self._take_snapshots(loads, ids)
+            for load, file_id in zip(loads, ids, strict=True):
                 ids_column = pa.array(np.full(load.rows.num_rows, file_id, dtype=np.int64))
-                parts[table].append(load.rows.append_column("file_id", ids_column))
-                self.insert_rejects(file_id, load.rejects)
+                parts[TABLE_OF_DATASET[load.dataset]].append(
+                    load.rows.append_column("file_id", ids_column)
+                )
+            rejects = [
+                load.rejects.assign(file_id=file_id)
+                for load, file_id in zip(loads, ids, strict=True)
+                if len(load.rejects)
+            ]
+            if rejects:
+                frame = pd.concat(rejects, ignore_index=True)
+                self.insert_frame("rejects", frame[["file_id", "line", "reason", "raw"]])
             for table, tables in parts.items():
                 self._append(table, pa.concat_tables(tables))
             street = [i for i, load in zip(ids, loads, strict=True) if load.kind == "street"]
@@ -207,34 +218,67 @@ class SqlStore(ABC):
                 self._run(sql.REAPPLY_OUTCOMES_FOR_FILES, [min(street), max(street)])
         return ids
 
-    def _record_load(self, load: FileLoad, loaded_at: dt.datetime) -> int:
-        months = sorted(dt.date.fromisoformat(m + "-01") for _, m in load.force_months)
-        return self.record_file(
-            dataset=load.dataset, kind=load.kind, name=load.name, sha256=load.sha256,
-            rows_in=load.rows_in, accepted=load.rows.num_rows, rejected=len(load.rejects),
-            loaded_at=loaded_at, force=load.force,
-            month_from=months[0] if months else None,
-            month_to=months[-1] if months else None,
-        )  # fmt: skip
+    def _next_ids(self, sequence: str, n: int) -> list[int]:
+        """``n`` values of a sequence, in increasing order."""
+        rows = self._rows(f"SELECT nextval('{sequence}') FROM generate_series(1, ?)", [n])
+        return sorted(int(r[0]) for r in rows)
 
-    def _take_snapshots(self, load: FileLoad, table: str, file_id: int) -> None:
-        for force, month in load.force_months:
-            first = dt.date.fromisoformat(month + "-01")
-            held = self._rows(
-                "SELECT file_id FROM snapshots WHERE dataset = ? AND force = ? AND month = ?",
-                [load.dataset, force, first],
+    def _record_loads(
+        self, loads: Sequence[FileLoad], ids: Sequence[int], loaded_at: dt.datetime
+    ) -> None:
+        values = []
+        for load, file_id in zip(loads, ids, strict=True):
+            months = sorted(dt.date.fromisoformat(m + "-01") for _, m in load.force_months)
+            values.append(
+                [file_id, load.dataset, load.kind, load.name, load.sha256, load.force,
+                 months[0] if months else None, months[-1] if months else None, load.rows_in,
+                 load.rows.num_rows, len(load.rejects), loaded_at]
+            )  # fmt: skip
+        self._insert_values(
+            "load_files (file_id, dataset, kind, name, sha256, force, month_from, month_to, "
+            "rows_in, accepted, rejected, loaded_at)",
+            values,
+        )
+
+    def _take_snapshots(self, loads: Sequence[FileLoad], ids: Sequence[int]) -> None:
+        """Each load becomes the snapshot of its force-months, replacing earlier data."""
+        wanted = [
+            (load.dataset, force, dt.date.fromisoformat(month + "-01"), file_id)
+            for load, file_id in zip(loads, ids, strict=True)
+            for force, month in load.force_months
+        ]
+        if not wanted:
+            return
+        datasets = sorted({w[0] for w in wanted})
+        forces = sorted({w[1] for w in wanted})
+        held = {
+            (str(d), str(f), m)
+            for d, f, m in self._rows(
+                "SELECT dataset, force, month FROM snapshots "
+                f"WHERE dataset IN ({', '.join('?' for _ in datasets)}) "
+                f"AND force IN ({', '.join('?' for _ in forces)})",
+                [*datasets, *forces],
             )
-            if not held:
-                self._run(
-                    "INSERT INTO snapshots VALUES (?, ?, ?, ?)",
-                    [load.dataset, force, first, file_id],
-                )
+        }
+        new = []
+        for dataset, force, first, file_id in wanted:
+            if (dataset, force, first) not in held:
+                new.append([dataset, force, first, file_id])
                 continue
+            table = TABLE_OF_DATASET[dataset]
             self._run(f"DELETE FROM {table} WHERE force = ? AND month = ?", [force, first])
             self._run(
                 "UPDATE snapshots SET file_id = ? WHERE dataset = ? AND force = ? AND month = ?",
-                [file_id, load.dataset, force, first],
+                [file_id, dataset, force, first],
             )
+        self._insert_values("snapshots (dataset, force, month, file_id)", new)
+
+    def _insert_values(self, target: str, rows: Sequence[Sequence[object]]) -> None:
+        """Insert rows given as Python values, many to a statement."""
+        for start in range(0, len(rows), 500):
+            chunk = rows[start : start + 500]
+            marks = ", ".join("(" + ", ".join("?" for _ in chunk[0]) + ")" for _ in chunk)
+            self._run(f"INSERT INTO {target} VALUES {marks}", [v for row in chunk for v in row])
 
     def _has_outcome_events(self) -> bool:
         return bool(self._rows("SELECT 1 FROM outcome_events LIMIT 1"))
