@@ -7,20 +7,13 @@ Three evaluators of ``f(g) = sum_p w_p K(g - p)`` at every grid node ``g``:
     (a fixed stencil of node offsets). Exact; costs points x stencil size, so it is the
     choice when the bandwidth spans few cells.
 ``binned``
-    Each point is assigned to its nearest node with its offset ``u`` (at most half a
-    cell each way). The kernel at ``o - u`` is expanded around the node offset ``o``
-    and the sum becomes a few convolutions of per-node *moment* grids, done by FFT:
-
-    - quartic: ``(1 - |o - u|^2 / h^2)^2`` is a polynomial, so nine moment grids make the
-      expansion exact for every (point, node) pair on the same side of the support
-      circle; the pairs whose side differs from that of their bin's node (a thin ring)
-      are corrected exactly, point by point.
-    - Gaussian: the Hermite (Taylor) expansion
-      ``phi(t - v) = phi(t) sum_a v^a He_a(t) / a!`` in each axis, truncated at total
-      degree ``k``, with ``k`` chosen from a bound on the remainder so that each point's
-      error is below ``GAUSSIAN_TERM_TOLERANCE`` of the kernel's peak.
-
-    Accurate to about 1e-7 of the maximum (tests check 1e-6 against exact sums).
+    Each point is assigned to its nearest node and the kernel is expanded around that
+    node, so the sum becomes a few convolutions of per-node *moment* grids, done by FFT
+    (`diogel.analysis.hotspots_moments`): for the quartic, a polynomial, the expansion
+    is exact, with an exact point-by-point correction where the support circle passes
+    between a point and its node; for the Gaussian, a Hermite expansion whose length is
+    chosen from a bound on the remainder. Within 1e-7 of the maximum in practice (tests
+    check 1e-6 against exact sums).
 ``linear``
     Linear binning onto the nodes then one FFT convolution, as KDEpy's ``FFTKDE`` does.
     Fastest, but the binning error is up to about ``(cell / bandwidth)^2`` of the peak for
@@ -29,14 +22,21 @@ Three evaluators of ``f(g) = sum_p w_p K(g - p)`` at every grid node ``g``:
 
 from __future__ import annotations
 
-import functools
 import math
 from collections.abc import Callable, Sequence
 from typing import Literal
 
 import numpy as np
-from scipy import fft, sparse
-from scipy.special import eval_hermitenorm
+from scipy import fft
+
+from diogel.analysis.hotspots_moments import (
+    GAUSSIAN_CUTOFF,
+    GAUSSIAN_TERM_TOLERANCE,
+    MAX_GAUSSIAN_DEGREE,
+    binned_gaussian,
+    binned_quartic,
+    gaussian_terms,
+)
 
 __all__ = [
     "GAUSSIAN_CUTOFF",
@@ -54,28 +54,15 @@ Method = Literal["direct", "binned", "linear"]
 #: Kernels on offer; ``bandwidth`` is the quartic's radius and the Gaussian's standard
 #: deviation.
 KERNELS: tuple[str, ...] = ("quartic", "gaussian")
-#: The Gaussian is cut off this many standard deviations out, where it has fallen to
-#: 1e-9 of its peak (``exp(-6.44**2 / 2)``).
-GAUSSIAN_CUTOFF = 6.44
-#: Bound on the error each point may contribute in the binned Gaussian, relative to the
-#: kernel's peak; the number of Hermite terms is chosen to meet it. The bound is loose:
-#: with points placed at cell corners (the worst case) the error measured against exact
-#: sums stays below 1e-7 of the maximum.
-GAUSSIAN_TERM_TOLERANCE = 1e-6
-#: Longest Hermite expansion the binned Gaussian will use (bandwidths under about a
-#: cell need more; the exact sum is then cheap anyway).
-MAX_GAUSSIAN_DEGREE = 20
-#: Cramér's bound: ``|He_n(x)| exp(-x^2 / 4) <= CRAMER * sqrt(n!)``.
-_CRAMER = 1.0865
 #: Pairs of (point, node) handled at once by the point-by-point loops.
 _CHUNK_PAIRS = 1_000_000
 #: Rough cost, in nanoseconds, of one (point, node) pair evaluated point by point, of
-#: one moment value binned, of one FFT butterfly and of one kernel row of the quartic's
-#: ring correction for one point; used only to choose a method.
-_NS_PER_PAIR = 25.0
+#: one moment value binned, of one FFT butterfly and of one candidate node of the
+#: quartic's ring correction for one point; used only to choose a method.
+_NS_PER_PAIR = 40.0
 _NS_PER_MOMENT = 6.0
 _NS_PER_FFT_UNIT = 1.2
-_NS_PER_RING_ROW = 50.0
+_NS_PER_RING_NODE = 7.0
 
 
 def kernel_values(d2: np.ndarray, bandwidth: float, kernel: str) -> np.ndarray:
@@ -99,34 +86,6 @@ def kernel_values(d2: np.ndarray, bandwidth: float, kernel: str) -> np.ndarray:
 def support(bandwidth: float, kernel: str) -> float:
     """Distance beyond which the kernel is zero (or below 1e-12 of its peak)."""
     return bandwidth if kernel == "quartic" else GAUSSIAN_CUTOFF * bandwidth
-
-
-@functools.lru_cache(maxsize=256)
-def _degree_sum(n: int) -> float:
-    return sum(1.0 / math.sqrt(math.factorial(a) * math.factorial(n - a)) for a in range(n + 1))
-
-
-@functools.lru_cache(maxsize=1024)
-def gaussian_terms(ratio: float, tolerance: float = GAUSSIAN_TERM_TOLERANCE) -> int:
-    """Total Hermite degree ``k`` needed when the bandwidth is ``ratio`` cells.
-
-    Bounds the remainder of the expansion with Cramér's inequality: for offsets of at
-    most ``rho = 1 / (2 ratio)`` bandwidths per axis, the dropped terms of total degree
-    ``n`` add at most ``CRAMER^2 rho^n sum_a 1 / sqrt(a! (n - a)!)`` of the peak.
-
-    Examples
-    --------
-    >>> gaussian_terms(3.0), gaussian_terms(10.0)
-    (7, 4)
-    """
-    rho = 0.5 / ratio
-    if rho >= 0.75:
-        return 10_000  # the series converges too slowly: the binned method is not for this
-    for k in range(0, 60):
-        tail = sum(rho**n * _degree_sum(n) for n in range(k + 1, k + 40))
-        if _CRAMER**2 * tail <= tolerance:
-            return k
-    return 10_000  # pragma: no cover - unreachable for rho < 0.75
 
 
 def _node_coordinates(
@@ -219,186 +178,6 @@ def _convolve_sum(
     return np.ascontiguousarray(full[half : half + n_rows, half : half + n_cols])
 
 
-def _assignment(flat: np.ndarray, w: np.ndarray, size: int) -> sparse.csr_matrix:
-    """Sparse (node x point) matrix of point weights: ``A @ f`` sums ``w * f`` per node.
-
-    One sparse product per moment is several times faster than ``np.bincount`` with
-    weights, whose scattered writes miss the cache.
-    """
-    return sparse.csr_matrix((w, (flat, np.arange(flat.size))), shape=(size, flat.size))
-
-
-def _bin_nearest(
-    fx: np.ndarray, fy: np.ndarray, shape: tuple[int, int]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    n_rows, n_cols = shape
-    base_i = np.clip(np.floor(fy + 0.5), 0, n_rows - 1).astype(np.intp)
-    base_j = np.clip(np.floor(fx + 0.5), 0, n_cols - 1).astype(np.intp)
-    flat = base_i * n_cols + base_j
-    return base_i, base_j, flat, fx - base_j, fy - base_i
-
-
-def _binned_quartic(
-    fx: np.ndarray,
-    fy: np.ndarray,
-    w: np.ndarray,
-    shape: tuple[int, int],
-    ratio: float,
-    bandwidth: float,
-) -> np.ndarray:
-    size = shape[0] * shape[1]
-    base_i, base_j, flat, ux, uy = _bin_nearest(fx, fy, shape)
-    ux = ux / ratio  # offsets in bandwidths
-    uy = uy / ratio
-    u2 = ux * ux + uy * uy
-    factors = np.column_stack(
-        [np.ones_like(ux), ux, uy, ux * ux, ux * uy, uy * uy, ux * u2, uy * u2, u2 * u2]
-    )
-    assignment = _assignment(flat, w, size)
-    moments = [(assignment @ factors[:, t]).reshape(shape) for t in range(factors.shape[1])]
-    half = min(math.ceil(ratio), max(shape))
-    offsets = np.arange(-half, half + 1) / ratio
-    oy, ox = np.meshgrid(offsets, offsets, indexing="ij")
-    o2 = ox * ox + oy * oy
-    disc = (o2 < 1.0).astype(float) * 3.0 / (math.pi * bandwidth * bandwidth)
-    a = 1.0 - o2
-    kernels = [
-        a * a,
-        4 * a * ox,
-        4 * a * oy,
-        -2 * a + 4 * ox * ox,
-        8 * ox * oy,
-        -2 * a + 4 * oy * oy,
-        -4 * ox,
-        -4 * oy,
-        np.ones_like(a),
-    ]
-    out = _convolve_sum(moments, [k * disc for k in kernels], half)
-    _ring_correction(out, fx, fy, w, base_i, base_j, ratio, bandwidth)
-    return out
-
-
-def _ring_correction(
-    out: np.ndarray,
-    fx: np.ndarray,
-    fy: np.ndarray,
-    w: np.ndarray,
-    base_i: np.ndarray,
-    base_j: np.ndarray,
-    ratio: float,
-    bandwidth: float,
-) -> None:
-    """Fix the binned quartic where a point and its bin node fall on different sides.
-
-    The moment convolution gives each node ``g`` the polynomial ``P(g - p)`` for every
-    point whose *bin node* ``c`` is within the radius of ``g``; the true kernel needs
-    ``P(g - p)`` when the *point* is. Row by row, the nodes within the radius of ``c``
-    and of ``p`` are two integer intervals of columns; the nodes in one but not the other
-    (at most two short intervals each way) get ``+P`` or ``-P``. This touches only the
-    pairs that differ, about four per point per row of the kernel.
-    """
-    n_rows, n_cols = out.shape
-    radius2 = ratio * ratio
-    reach = math.ceil(ratio) + 1
-    row_offsets = np.arange(-reach, reach + 1)
-    room = radius2 - row_offsets.astype(float) ** 2
-    half = np.where(room > 0, np.ceil(np.sqrt(np.clip(room, 0, None))) - 1, -1).astype(np.intp)
-    # node interval per row offset, an empty one written [0, -1]
-    node_lo = np.where(half >= 0, -half, 0)
-    node_hi = np.where(half >= 0, half, -1)
-    peak = 3.0 / (math.pi * bandwidth * bandwidth)
-    ux = fx - base_j
-    uy = fy - base_i
-    targets: list[np.ndarray] = []
-    values: list[np.ndarray] = []
-    # One kernel row at a time keeps the temporaries (one value per point) in cache.
-    for k, di in enumerate(row_offsets):
-        dy = di - uy
-        left = radius2 - dy * dy
-        inside = left > 0
-        width = np.sqrt(np.where(inside, left, 0.0))
-        point_lo = np.where(inside, np.floor(ux - width) + 1, 0).astype(np.intp)
-        point_hi = np.where(inside, np.ceil(ux + width) - 1, -1).astype(np.intp)
-        n_lo, n_hi = int(node_lo[k]), int(node_hi[k])
-        pieces = (
-            (point_lo, np.minimum(point_hi, n_lo - 1), 1.0),
-            (np.maximum(point_lo, n_hi + 1), point_hi, 1.0),
-            (np.full_like(point_lo, n_lo), np.minimum(n_hi, point_lo - 1), -1.0),
-            (np.maximum(n_lo, point_hi + 1), np.full_like(point_hi, n_hi), -1.0),
-        )
-        for lo, hi, sign in pieces:
-            length = hi - lo + 1
-            which = np.flatnonzero(length > 0)
-            if which.size == 0:
-                continue
-            counts = length[which]
-            if int(counts.max()) == 1:
-                dj = lo[which]
-            else:
-                step = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
-                which = np.repeat(which, counts)
-                dj = lo[which] + step
-            node_row = base_i[which] + di
-            node_col = base_j[which] + dj
-            keep = (node_row >= 0) & (node_row < n_rows) & (node_col >= 0) & (node_col < n_cols)
-            t2 = ((dj - ux[which]) ** 2 + dy[which] ** 2) / radius2
-            value = sign * peak * w[which] * (1.0 - t2) ** 2
-            targets.append(node_row[keep] * n_cols + node_col[keep])
-            values.append(value[keep])
-    if targets:
-        flat = np.bincount(
-            np.concatenate(targets), weights=np.concatenate(values), minlength=out.size
-        )
-        out += flat.reshape(out.shape)
-
-
-def _binned_gaussian(
-    fx: np.ndarray,
-    fy: np.ndarray,
-    w: np.ndarray,
-    shape: tuple[int, int],
-    ratio: float,
-    bandwidth: float,
-    degree: int,
-) -> np.ndarray:
-    n_rows, n_cols = shape
-    size = n_rows * n_cols
-    _, _, flat, ux, uy = _bin_nearest(fx, fy, shape)
-    ux = ux / ratio
-    uy = uy / ratio
-    half = min(math.ceil(GAUSSIAN_CUTOFF * ratio), max(shape))
-    t = np.arange(-half, half + 1) / ratio
-    phi = np.exp(-0.5 * t * t)
-    hermite = np.array([eval_hermitenorm(a, t) * phi for a in range(degree + 1)])
-    n_y = fft.next_fast_len(n_rows + 2 * half)
-    n_x = fft.next_fast_len(n_cols + 2 * half, real=True)
-    # The kernel of term (a, b) is hermite[b] (down the rows) times hermite[a] (along the
-    # rows), so its spectrum is an outer product of 1-D spectra, and the sum over a can
-    # be taken between the transform along x and the one along y.
-    spectra_x = fft.rfft(hermite, n=n_x, axis=1)
-    spectra_y = fft.fft(hermite / (2.0 * math.pi * bandwidth * bandwidth), n=n_y, axis=1)
-    # ux^a / a! and uy^b / b!, one row per power, so each term's factors are contiguous.
-    x_factor = np.ones((degree + 1, ux.size))
-    y_factor = np.ones((degree + 1, uy.size))
-    for a in range(1, degree + 1):
-        x_factor[a] = x_factor[a - 1] * ux / a
-        y_factor[a] = y_factor[a - 1] * uy / a
-    assignment = _assignment(flat, w, size)
-    total = np.zeros((n_y, n_x // 2 + 1), dtype=complex)
-    padded = np.zeros((degree + 1, n_rows, n_x))
-    summed = np.zeros((n_y, n_x // 2 + 1), dtype=complex)
-    for b in range(degree + 1):
-        terms = degree + 1 - b
-        for a in range(terms):
-            factor = x_factor[a] * y_factor[b]
-            padded[a, :, :n_cols] = (assignment @ factor).reshape(shape)
-        along_x = fft.rfft(padded[:terms], axis=2, workers=-1)
-        summed[:n_rows] = np.einsum("arc,ac->rc", along_x, spectra_x[:terms])
-        total += fft.fft(summed, axis=0, workers=-1) * spectra_y[b][:, None]
-    full = fft.irfft2(total, s=(n_y, n_x), workers=-1)
-    return np.ascontiguousarray(full[half : half + n_rows, half : half + n_cols])
-
-
 def _linear(
     fx: np.ndarray,
     fy: np.ndarray,
@@ -436,8 +215,8 @@ def _linear(
 
 
 def _fft_units(shape: tuple[int, int], half: int) -> float:
-    rows = shape[0] + 2 * half
-    cols = shape[1] + 2 * half
+    rows = shape[0] + half
+    cols = shape[1] + half
     return rows * cols * math.log2(max(rows * cols, 2))
 
 
@@ -457,8 +236,10 @@ def choose_method(n_points: int, shape: tuple[int, int], ratio: float, kernel: s
     stencil = math.pi * (reach + math.sqrt(0.5)) ** 2
     direct = n_points * stencil * _NS_PER_PAIR
     if kernel == "quartic":
-        terms = 9
-        per_point = terms * _NS_PER_MOMENT + (2 * ratio + 3) * _NS_PER_RING_ROW
+        # nine moments, their transforms and the kernels' (half the work each), and the
+        # ring correction's candidates: about 2.2 per cell of radius
+        per_point = 9 * _NS_PER_MOMENT + (2.2 * ratio + 3) * _NS_PER_RING_NODE
+        transforms = 9 + 4.5 + 1
         half = math.ceil(ratio)
     else:
         degree = gaussian_terms(ratio)
@@ -466,8 +247,10 @@ def choose_method(n_points: int, shape: tuple[int, int], ratio: float, kernel: s
             return "direct"
         terms = (degree + 1) * (degree + 2) // 2
         per_point = terms * _NS_PER_MOMENT
+        # a transform along x per term, one along y per power of y, one inverse
+        transforms = terms / 2 + (degree + 1) / 2 + 1
         half = math.ceil(GAUSSIAN_CUTOFF * ratio)
-    binned = n_points * per_point + (terms + 2) * _fft_units(shape, half) * _NS_PER_FFT_UNIT
+    binned = n_points * per_point + transforms * _fft_units(shape, half) * _NS_PER_FFT_UNIT
     return "direct" if direct <= binned else "binned"
 
 
@@ -520,16 +303,23 @@ def kernel_sum(
     w = np.asarray(weights, dtype=float)
     if method == "auto":
         method = choose_method(len(fx), shape, ratio, kernel)
+    if method == "binned" and kernel == "gaussian" and gaussian_terms(ratio) > MAX_GAUSSIAN_DEGREE:
+        method = "direct"  # bandwidth under about a cell: the expansion is too long
     if method == "direct":
         out = _direct(fx, fy, w, shape, ratio, bandwidth, kernel)
     elif method == "binned":
-        if kernel == "quartic":
-            out = _binned_quartic(fx, fy, w, shape, ratio, bandwidth)
-        elif gaussian_terms(ratio) <= MAX_GAUSSIAN_DEGREE:
-            out = _binned_gaussian(fx, fy, w, shape, ratio, bandwidth, gaussian_terms(ratio))
-        else:  # bandwidth under about a cell: the expansion is too long, sum exactly
-            method = "direct"
-            out = _direct(fx, fy, w, shape, ratio, bandwidth, kernel)
+        # The expansions hold for points within half a spacing of their nearest node;
+        # any farther out are summed exactly.
+        near = (fx >= -0.5) & (fx <= shape[1] - 0.5) & (fy >= -0.5) & (fy <= shape[0] - 0.5)
+        if not near.all():
+            out = _direct(fx[~near], fy[~near], w[~near], shape, ratio, bandwidth, kernel)
+            fx, fy, w = fx[near], fy[near], w[near]
+        else:
+            out = np.zeros(shape)
+        if fx.size and kernel == "quartic":
+            out += binned_quartic(fx, fy, w, shape, ratio, bandwidth)
+        elif fx.size:
+            out += binned_gaussian(fx, fy, w, shape, ratio, bandwidth, gaussian_terms(ratio))
     else:
         out = _linear(fx, fy, w, shape, ratio, bandwidth, kernel)
     # FFT round-off can leave tiny negative values where the true sum is zero or tiny.

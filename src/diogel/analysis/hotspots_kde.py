@@ -158,7 +158,8 @@ def _density(
         kernel=kernel,
         method=method,
     )
-    return values[grid.mask] * PER_SQUARE_KM, used
+    inside = values.ravel() if grid.mask.all() else values[grid.mask]
+    return inside * PER_SQUARE_KM, used
 
 
 def _method_note(used: str, bandwidth: float, cell_size: float, kernel: str) -> str:
@@ -266,9 +267,11 @@ def hotspot_kde(
     density, used = _density(xy, w, grid, h, kernel, method)
     notes.append(_method_note(used, h, grid.cell_size, kernel))
     columns: dict[str, Any] = dict(grid.cell_columns())
-    columns["count"] = grid.totals(prepared.flat)[grid.mask].astype(np.int64)
+    counts = np.bincount(prepared.flat, minlength=grid.n_rows * grid.n_cols)
+    columns["count"] = counts[grid.mask.ravel()]
     columns["kde"] = density
-    cells = pd.DataFrame(columns)
+    # The arrays are new and held nowhere else: no need for the frame to copy them.
+    cells = pd.DataFrame(columns, copy=False)
     settings = {
         "cell_size": grid.cell_size,
         "bandwidth": h,
