@@ -220,7 +220,7 @@ def hotspot_kde(
         ``"auto"`` (default) picks the faster of the two evaluations that are within
         1e-6 of the exact kernel sum: ``"direct"`` (exact sums over the cells each point
         reaches) or ``"binned"`` (moment binning and FFT, see
-        `diogel.analysis.hotspots_density`). ``"linear"`` is plain linear binning as in
+        `diogel.analysis.hotspots_moments`). ``"linear"`` is plain linear binning as in
         KDEpy: fastest, with errors up to about ``(cell_size / bandwidth)^2`` of the peak
         (a quarter of that for the Gaussian).
     quiet : bool
