@@ -134,3 +134,19 @@ def test_axis_keeps_wrapped_sums_off_the_nodes_kept():
         assert axis.first + axis.lo >= 0 and axis.first + axis.hi <= n
         # no offset holding a sum lands, modulo size, on a kept offset other than itself
         assert np.isin(span % axis.size, kept % axis.size).sum() == kept.size
+
+
+def test_weights_of_either_sign_and_a_single_point():
+    rng = np.random.default_rng(4)
+    shape = (25, 31)
+    fx, fy, w = scatter(rng, 150, (-0.5, -0.5, 30.5, 24.5), shape)
+    w = w * rng.choice([-1.0, 1.0], w.size)
+    for ratio in (3.3, 12.0):
+        got = binned_quartic(fx, fy, w, shape, ratio, ratio)
+        want = exact_sums(fx, fy, w, shape, ratio, "quartic")
+        assert np.abs(got - want).max() < 1e-12 * np.abs(want).max()
+        one = binned_quartic(fx[:1], fy[:1], np.ones(1), shape, ratio, ratio)
+        assert (
+            relative_error(one, exact_sums(fx[:1], fy[:1], np.ones(1), shape, ratio, "quartic"))
+            < 1e-12
+        )

@@ -287,7 +287,25 @@ def binned_quartic(
     totals[1] *= 1j
     totals[0] += totals[1]
     out = frame.inverse(totals[0], shape)
-    _ring_correction(out, row, col, ux, uy, w, ratio, peak)
+    # The ring correction takes square roots of the weights: negative ones separately.
+    negative = w < 0
+    if negative.any():
+        keep = ~negative
+        _ring_correction(out, row[keep], col[keep], ux[keep], uy[keep], w[keep], ratio, peak)
+        lost = np.zeros(shape)
+        _ring_correction(
+            lost,
+            row[negative],
+            col[negative],
+            ux[negative],
+            uy[negative],
+            -w[negative],
+            ratio,
+            peak,
+        )
+        out -= lost
+    else:
+        _ring_correction(out, row, col, ux, uy, w, ratio, peak)
     return out
 
 
