@@ -81,10 +81,23 @@ class Locator:
             if self._geography is None:
                 self._geography = Geography.bundled()
             if not self._ready:
-                empty = np.empty(0, dtype=object)
-                self._geography.harmonise_lsoa(empty, np.empty(0), np.empty(0))
+                self._learn_lookup(self._geography)
                 self._ready = True
             return self._geography
+
+    def _learn_lookup(self, geography: Geography) -> None:
+        """Harmonise every code of the geography's own lookup in one call.
+
+        The geography's first answer builds its look-ups; each later call has a fixed
+        cost, so learning the codes files will mostly hold up front saves one per group.
+        """
+        lookup = geography.lsoa_lookup
+        codes = list(dict.fromkeys([*lookup["lsoa11_code"], *lookup["lsoa21_code"]]))
+        nan = np.full(len(codes), np.nan)
+        lsoa, method = geography.harmonise_lsoa(np.asarray(codes, dtype=object), nan, nan)
+        self._by_code.update(
+            zip(codes, zip(lsoa.tolist(), method.tolist(), strict=True), strict=True)
+        )
 
     def locate(self, rows: pa.Table, *, with_lsoa: bool = True) -> pa.Table:
         """Add ``x``, ``y`` (EPSG:27700 metres), ``lsoa_code``, ``lsoa_method`` and
