@@ -269,24 +269,28 @@ def binned_quartic(
     # The spectrum of kernel t is i^(p + q) times a real array, even (q = 0) or odd
     # (q = 1) in the y frequency, (p, q) its parity: `_half_spectra` gives that array
     # for y frequencies 0 .. size // 2; the rest are its mirror image. The products are
-    # summed per phase (1, i, -1, -i) and the phases applied once at the end.
+    # summed per phase and the phases applied once at the end.
     halves = _half_spectra(kernels, frame)
     n_y = frame.y.size
     low, mirror = slice(0, n_y // 2 + 1), slice((n_y + 1) // 2 - 1, 0, -1)
-    totals = np.zeros((4, n_y, frame.x.size // 2 + 1), dtype=complex)
+    # sums of the products with phase +-1 and with phase +-i
+    real_phase = np.zeros((n_y, frame.x.size // 2 + 1), dtype=complex)
+    imaginary_phase = np.zeros_like(real_phase)
     # One term at a time keeps the arrays small.
     for t, factor in enumerate(factors):
         spectrum = fft.fft(frame.moment(factor), n=n_y, axis=0, workers=WORKERS)
         spectrum[low] *= halves[t]
         spectrum[low.stop :] *= halves[t][mirror]
         p, q = _PARITY[t]
-        totals[p + q, low] += spectrum[low]
-        totals[(p + 3 * q) % 4, low.stop :] += spectrum[low.stop :]
-    totals[0] -= totals[2]
-    totals[1] -= totals[3]
-    totals[1] *= 1j
-    totals[0] += totals[1]
-    out = frame.inverse(totals[0], shape)
+        for rows, phase in ((low, p + q), (slice(low.stop, None), p + 3 * q)):
+            into = real_phase if phase % 2 == 0 else imaginary_phase
+            if phase % 4 < 2:
+                into[rows] += spectrum[rows]
+            else:
+                into[rows] -= spectrum[rows]
+    imaginary_phase *= 1j
+    real_phase += imaginary_phase
+    out = frame.inverse(real_phase, shape)
     # The ring correction takes square roots of the weights: negative ones separately.
     negative = w < 0
     if negative.any():
@@ -415,13 +419,6 @@ def _ring_correction(
     ux = ux[order]
     uy = uy[order]
     root = np.sqrt(w[order])
-    # sqrt(w) (ux, uy, |u|^2, 1): one column per point
-    point_terms = np.empty((4, ux.size))
-    np.multiply(root, ux, out=point_terms[0])
-    np.multiply(root, uy, out=point_terms[1])
-    np.multiply(point_terms[0], ux, out=point_terms[2])
-    point_terms[2] += point_terms[1] * uy
-    point_terms[3] = root
     ox, oy, inside, bounds = _ring_candidates(ratio, classes)
     r2 = ratio * ratio
     # +-z scaled so that its square is the correction's size: one row per candidate
@@ -434,6 +431,7 @@ def _ring_correction(
     # Work arrays reused chunk after chunk.
     z_buffer = np.empty(_RING_CHUNK + bounds[:, 4].max() - bounds[:, 0].min())
     target_buffer = np.empty(z_buffer.size, dtype=np.intp)
+    point_terms = np.empty((4, _RING_CHUNK))
     starts_list = starts.tolist()
     for s, (c0, c1, c2, c3, c4) in enumerate(bounds.tolist()):
         lo, hi = starts_list[s], starts_list[s + 1]
@@ -443,9 +441,16 @@ def _ring_correction(
         for start in range(lo, hi, step):
             stop = min(start + step, hi)
             n = (c4 - c0) * (stop - start)
+            # sqrt(w) (ux, uy, |u|^2, 1): one column per point
+            a = point_terms[:, : stop - start]
+            np.multiply(root[start:stop], ux[start:stop], out=a[0])
+            np.multiply(root[start:stop], uy[start:stop], out=a[1])
+            np.multiply(a[0], ux[start:stop], out=a[2])
+            a[2] += a[1] * uy[start:stop]
+            a[3] = root[start:stop]
             # (candidates, points)
             z = z_buffer[:n].reshape(c4 - c0, stop - start)
-            np.matmul(node_terms[c0:c4], point_terms[:, start:stop], out=z)
+            np.matmul(node_terms[c0:c4], a, out=z)
             np.maximum(z[c1 - c0 : c3 - c0], 0.0, out=z[c1 - c0 : c3 - c0])
             z *= z
             np.negative(z[c2 - c0 :], out=z[c2 - c0 :])
