@@ -268,8 +268,9 @@ def binned_quartic(
     kernels *= disc
     # The spectrum of kernel t is i^(p + q) times a real array, even (q = 0) or odd
     # (q = 1) in the y frequency, (p, q) its parity: `_half_spectra` gives that array
-    # for y frequencies 0 .. size // 2; the rest are its mirror image. The products are
-    # summed per phase and the phases applied once at the end.
+    # for y frequencies 0 .. size // 2; the rest are its mirror image, negated when odd,
+    # that is with phase i^(p + 3 q). The products are summed per phase and the phases
+    # applied once at the end.
     halves = _half_spectra(kernels, frame)
     n_y = frame.y.size
     low, mirror = slice(0, n_y // 2 + 1), slice((n_y + 1) // 2 - 1, 0, -1)
