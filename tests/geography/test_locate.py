@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import glob
-import time
 from pathlib import Path
 
 import numpy as np
@@ -64,7 +63,10 @@ def test_council_of_lsoa(geo: Geography) -> None:
     assert got.tolist() == ["W06000022", "W06000001", "E09000001", None, None]
 
 
-def test_half_a_million_points_quickly(geo: Geography) -> None:
+def test_half_a_million_points(geo: Geography) -> None:
+    """Half a million distinct points in one call (the size of a year of a force's
+    crimes), checked on a sample against a plain point-in-polygon test. How fast it is
+    belongs to the ingest benchmark (benchmarks/ingest.py), not to a timed test."""
     rng = np.random.default_rng(1)
     shapes = geo.lsoa_shapes()
     # Distinct points scattered around LSOA centres: no repeats to exploit.
@@ -72,12 +74,15 @@ def test_half_a_million_points_quickly(geo: Geography) -> None:
     pick = rng.integers(0, len(centres), 500_000)
     x = shapely.get_x(centres)[pick] + rng.normal(0, 300, 500_000)
     y = shapely.get_y(centres)[pick] + rng.normal(0, 300, 500_000)
-    geo.lsoa_at(x[:10], y[:10])  # build the index outside the timing
-    start = time.perf_counter()
     got = geo.lsoa_at(x, y)
-    elapsed = time.perf_counter() - start
-    assert elapsed < 3.0, f"lsoa_at took {elapsed:.2f} s for 500,000 points"
-    assert pd.notna(got).mean() > 0.95
+    assert len(got) == 500_000 and pd.notna(got).mean() > 0.95
+    sample = rng.choice(500_000, 300, replace=False)
+    polygons = shapes.geometry.values
+    codes = shapes["code"].to_numpy()
+    for i in sample:
+        inside = codes[shapely.contains_xy(polygons, x[i], y[i])]
+        expected = inside[0] if len(inside) else None
+        assert (got[i] if pd.notna(got[i]) else None) == expected, (x[i], y[i])
 
 
 @pytest.mark.shared_data
