@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 
 import geopandas as gpd
 import numpy as np
@@ -63,14 +62,11 @@ def test_choropleth_classes_of_counts_are_whole_number_ranges() -> None:
     assert "Incidents" in _texts(svg)
 
 
-def test_five_thousand_cells_make_a_small_svg_quickly() -> None:
+def test_five_thousand_cells_make_a_small_svg() -> None:
     cells = grid(200, boundary())
     assert len(cells) > 5000
-    start = time.perf_counter()
     svg = map_svg(_map("gistar", cells), translator("en"))
-    elapsed = time.perf_counter() - start
     assert len(svg) < 100_000, len(svg)  # cells of a class dissolved into one outline
-    assert elapsed < 2.0
 
 
 def test_dissolve_keeps_the_area_of_clipped_cells() -> None:
