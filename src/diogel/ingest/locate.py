@@ -45,8 +45,13 @@ class _Coded:
         return _present(self.values)[self.index]
 
     def to_arrow(self) -> pa.Array:
-        values = pa.array(self.values, pa.string(), from_pandas=True)
-        return pc.take(values, pa.array(self.index, pa.int64()))
+        """A dictionary array: rows point at their value, and a missing value is null."""
+        missing = np.fromiter((v is None for v in self.values), dtype=bool, count=len(self.values))
+        values = np.where(missing, "", self.values)
+        return pa.DictionaryArray.from_arrays(
+            pa.array(self.index.astype(np.int32), mask=missing[self.index]),
+            pa.array(values, pa.string()),
+        )
 
 
 class Locator:

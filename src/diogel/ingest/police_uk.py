@@ -253,11 +253,10 @@ class _Keep:
     """Select the accepted rows of a column (a no-op when every row was accepted)."""
 
     def __init__(self, keep: np.ndarray) -> None:
-        self.all = bool(keep.all())
-        self.mask = pa.array(keep)
+        self.mask = None if keep.all() else pa.array(keep)
 
     def __call__(self, column: pa.ChunkedArray) -> pa.ChunkedArray:
-        return column if self.all else column.filter(self.mask)
+        return column if self.mask is None else column.filter(self.mask)
 
 
 def _coordinates(

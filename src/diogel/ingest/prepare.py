@@ -24,8 +24,9 @@ from diogel.ingest.sources import SourceFile, sha256_of
 
 #: Bytes of CSV prepared together (and placed in one pass per kind of file).
 GROUP_BYTES = 8 << 20
-#: Groups being prepared ahead, per thread, while earlier ones are stored.
-AHEAD_PER_THREAD = 2
+#: Bytes of CSV prepared ahead while earlier files are stored: enough for the helper
+#: threads to keep working while a whole batch is written (see ``hub.BATCH_ROWS``).
+AHEAD_BYTES = 128 << 20
 #: Helper threads preparing files: one per core.
 THREADS = os.cpu_count() or 1
 
@@ -88,8 +89,8 @@ class Preparer:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
     def prepared(self, work: Sequence[list[SourceFile]]) -> Iterator[Prepared]:
-        """Prepare the groups, a few ahead, yielding their files in order."""
-        ahead = self.threads * AHEAD_PER_THREAD
+        """Prepare the groups, up to ``AHEAD_BYTES`` ahead, yielding their files in order."""
+        ahead = max(2 * self.threads, AHEAD_BYTES // GROUP_BYTES)
         pending: list[Future[list[Prepared]]] = []
         for group in work:
             pending.append(self._pool.submit(self.prepare_group, group))
