@@ -150,3 +150,29 @@ def test_rows_in_equals_accepted_plus_rejected(rows: list[str]) -> None:
     assert lines == list(range(2, len(rows) + 2))
     expected_good = sum(r in (GOOD, ASB, NO_LOCATION) for r in rows)
     assert parsed.accepted >= expected_good
+
+
+#: Byte sequences at the edges of UTF-8: surrogates, beyond U+10FFFF, overlong forms,
+#: valid two-, three- and four-byte characters, a BOM, and bytes UTF-8 never uses.
+EDGES = [b"\xed\xa0\x80", b"\xf4\x90\x80\x80", b"\xc0\x80", b"\xe0\x80\x80", b"\xc3\xa9"]
+EDGES += [b"\xe2\x82\xac", b"\xf0\x9f\x98\x80", b"\xef\xbb\xbf", b"\xff", b"\xc2"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    payload=st.lists(st.one_of(st.binary(max_size=6), st.sampled_from(EDGES)), max_size=8).map(
+        b"".join
+    )
+)
+def test_the_utf8_check_agrees_with_python(payload: bytes) -> None:
+    """A file is refused as not UTF-8 exactly when Python cannot decode it."""
+    from diogel.ingest.csvfile import decode_check
+
+    data = b"a,b\n" + payload + b",x\n"
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        with pytest.raises(InputError, match="is not UTF-8 text"):
+            decode_check(data, "t.csv")
+    else:
+        assert decode_check(data, "t.csv") == data

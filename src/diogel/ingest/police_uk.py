@@ -189,7 +189,7 @@ def read_police_uk(data: bytes, name: str, basename: str | None = None) -> Parse
     data = decode_check(data, name)
     header = read_header(data)
     kind = detect_kind(header, name)
-    raw = read_strings(data, name, header, trim=_TRIMMED, dictionary=_ENCODED)
+    raw = read_strings(data, name, header, trim=_TRIMMED, dictionary=_ENCODED, utf8_checked=True)
     match = _FILENAME.match(basename or "")
     file_force = match.group(2).lower() if match else None
     file_month = match.group(1) if match and _MONTH.match(match.group(1)) else None
