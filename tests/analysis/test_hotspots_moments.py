@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pytest
 
+from diogel.analysis import hotspots_moments, hotspots_ring
 from diogel.analysis.hotspots_density import kernel_sum
 from diogel.analysis.hotspots_moments import (
     GAUSSIAN_CUTOFF,
@@ -17,6 +18,16 @@ from diogel.analysis.hotspots_moments import (
     binned_quartic,
     gaussian_terms,
 )
+
+
+@pytest.fixture(autouse=True, params=["compiled", "numpy"])
+def ring_path(request, monkeypatch):
+    """Every test runs with the compiled ring correction and with the NumPy one."""
+    if request.param == "compiled":
+        assert hotspots_ring.AVAILABLE, "Numba is a dependency: the compiled path must run"
+    monkeypatch.setattr(hotspots_moments, "USE_COMPILED", request.param == "compiled")
+    monkeypatch.setattr(hotspots_moments, "COMPILED_MIN_UPDATES", 0)
+    return request.param
 
 
 def exact_sums(fx, fy, w, shape, h_cells, kernel):

@@ -26,11 +26,14 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 from scipy import fft
 from scipy.special import eval_hermitenorm
+
+from diogel.analysis import hotspots_ring
 
 __all__ = [
     "GAUSSIAN_CUTOFF",
@@ -65,6 +68,11 @@ WORKERS = 1
 #: Values the ring correction computes at once: few enough that the small matrix
 #: product stays on one thread and the temporaries stay in cache.
 _RING_CHUNK = 49_152
+#: Use the compiled ring correction when Numba is there (tests switch it off to check
+#: the NumPy version too).
+USE_COMPILED = hotspots_ring.AVAILABLE
+#: Ring-correction updates from which the compiled version is loaded (see `_compiled_pays`).
+COMPILED_MIN_UPDATES = 1_000_000
 
 
 @functools.lru_cache(maxsize=256)
@@ -256,6 +264,8 @@ def binned_quartic(
     row, col, ux, uy = bin_nearest(fx, fy, shape)
     frame = _Frame.make(row, col, shape, math.ceil(ratio))
     peak = 3.0 / (math.pi * bandwidth * bandwidth)
+    # The ring correction runs beside the transforms, on a second thread.
+    ring = _ring_pool().submit(_ring_correction, shape, row, col, ux, uy, w, ratio, peak)
     factors = _quartic_factors(ux / ratio, uy / ratio, w)
     iy, ix = np.meshgrid(
         np.arange(-frame.y.half, frame.y.half + 1),
@@ -292,26 +302,13 @@ def binned_quartic(
     imaginary_phase *= 1j
     real_phase += imaginary_phase
     out = frame.inverse(real_phase, shape)
-    # The ring correction takes square roots of the weights: negative ones separately.
-    negative = w < 0
-    if negative.any():
-        keep = ~negative
-        _ring_correction(out, row[keep], col[keep], ux[keep], uy[keep], w[keep], ratio, peak)
-        lost = np.zeros(shape)
-        _ring_correction(
-            lost,
-            row[negative],
-            col[negative],
-            ux[negative],
-            uy[negative],
-            -w[negative],
-            ratio,
-            peak,
-        )
-        out -= lost
-    else:
-        _ring_correction(out, row, col, ux, uy, w, ratio, peak)
+    out += ring.result()
     return out
+
+
+@functools.lru_cache(maxsize=1)
+def _ring_pool() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="diogel-kde-ring")
 
 
 def _half_spectra(kernels: np.ndarray, frame: _Frame) -> list[np.ndarray]:
@@ -331,6 +328,7 @@ def _half_spectra(kernels: np.ndarray, frame: _Frame) -> list[np.ndarray]:
     return out
 
 
+@functools.lru_cache(maxsize=32)
 def _ring_candidates(
     ratio: float, classes: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -378,10 +376,86 @@ def _ring_candidates(
     bounds = np.column_stack(
         [bounds[:-1:4], bounds[1::4], bounds[2::4], bounds[3::4], bounds[4::4]]
     )
-    return ox[k], oy[k], inside[k], bounds
+    # Cached: shared by every call with this radius, so read-only.
+    out = (ox[k], oy[k], inside[k], bounds)
+    for array in out:
+        array.flags.writeable = False
+    return out
 
 
 def _ring_correction(
+    shape: tuple[int, int],
+    row: np.ndarray,
+    col: np.ndarray,
+    ux: np.ndarray,
+    uy: np.ndarray,
+    w: np.ndarray,
+    ratio: float,
+    peak: float,
+) -> np.ndarray:
+    """The ring correction (see `_ring_correction_numpy`) at every node of ``shape``.
+
+    Compiled (`diogel.analysis.hotspots_ring`) when `_compiled_pays`; otherwise in NumPy, which takes square roots of the weights and so sums
+    negative weights separately.
+    """
+    n_rows, n_cols = shape
+    out = np.zeros(shape)
+    candidates = _ring_candidates(ratio, RING_CLASSES)
+    updates = row.size * float(np.mean(candidates[3][:, 4] - candidates[3][:, 0]))
+    if _compiled_pays(updates):
+        pad = math.ceil(ratio + 1)
+        width = n_cols + 2 * pad
+        base = (row + pad) * width + (col + pad)
+        # Points in node order: the sums each adds to are then near in memory.
+        order = np.argsort(base)
+        sums = hotspots_ring.ring_sums(
+            (n_rows + 2 * pad) * width,
+            base[order],
+            _sub_square(ux[order], uy[order], RING_CLASSES),
+            ux[order],
+            uy[order],
+            w[order],
+            candidates,
+            width,
+            ratio,
+            peak,
+        )
+        out += sums.reshape(n_rows + 2 * pad, width)[pad : pad + n_rows, pad : pad + n_cols]
+        return out
+    negative = w < 0
+    if not negative.any():
+        _ring_correction_numpy(out, row, col, ux, uy, w, ratio, peak)
+        return out
+    keep = ~negative
+    _ring_correction_numpy(out, row[keep], col[keep], ux[keep], uy[keep], w[keep], ratio, peak)
+    lost = np.zeros(out.shape)
+    _ring_correction_numpy(
+        lost, row[negative], col[negative], ux[negative], uy[negative], -w[negative], ratio, peak
+    )
+    out -= lost
+    return out
+
+
+def _compiled_pays(updates: float) -> bool:
+    """Whether to use the compiled ring correction for this many (point, node) updates.
+
+    It is several times faster, but loading Numba costs about 0.7 s once per process:
+    worth it for large sums (at least `COMPILED_MIN_UPDATES`, where the NumPy loop takes
+    some milliseconds and programs tend to ask for many), or once Numba is loaded.
+    """
+    if not USE_COMPILED:
+        return False
+    return updates >= COMPILED_MIN_UPDATES or hotspots_ring.loaded()
+
+
+def _sub_square(ux: np.ndarray, uy: np.ndarray, classes: int) -> np.ndarray:
+    """Which of the ``classes`` x ``classes`` sub-squares of its cell each offset is in."""
+    group = np.minimum((uy + 0.5) * classes, classes - 1).astype(np.uint16) * classes
+    group += np.minimum((ux + 0.5) * classes, classes - 1).astype(np.uint16)
+    return group
+
+
+def _ring_correction_numpy(
     out: np.ndarray,
     row: np.ndarray,
     col: np.ndarray,
@@ -411,8 +485,7 @@ def _ring_correction(
     pad = math.ceil(ratio + 1)
     width = n_cols + 2 * pad
     size = (n_rows + 2 * pad) * width
-    group = np.minimum((uy + 0.5) * classes, classes - 1).astype(np.uint16) * classes
-    group += np.minimum((ux + 0.5) * classes, classes - 1).astype(np.uint16)
+    group = _sub_square(ux, uy, classes)
     order = np.argsort(group, kind="stable")
     starts = np.searchsorted(group[order], np.arange(classes * classes + 1))
     # Node index in the grid padded by the kernel's reach, so no offset falls off.
