@@ -194,15 +194,30 @@ def revoke_token(store: Store, token_id: int, now: dt.datetime) -> bool:
 # -- background jobs --------------------------------------------------------------------
 
 
-def add_job(store: Store, kind: str, user_id: int | None, params: str, now: dt.datetime) -> int:
-    """Record a queued job; returns its id."""
+def add_job(
+    store: Store,
+    kind: str,
+    user_id: int | None,
+    params: str,
+    now: dt.datetime,
+    worker: str | None = None,
+) -> int:
+    """Record a queued job, run by the server process ``worker``; returns its id."""
     job_id = store.next_id("web_job_seq")
     store.execute(
-        f"INSERT INTO web_jobs ({_JOB_COLUMNS}) "
-        "VALUES (?, ?, ?, 'queued', ?, 0, NULL, NULL, NULL, ?, NULL)",
-        [job_id, kind, user_id, params, now],
+        f"INSERT INTO web_jobs ({_JOB_COLUMNS}, worker, heartbeat_at) "
+        "VALUES (?, ?, ?, 'queued', ?, 0, NULL, NULL, NULL, ?, NULL, ?, ?)",
+        [job_id, kind, user_id, params, now, worker, now],
     )
     return job_id
+
+
+def beat_jobs(store: Store, worker: str, now: dt.datetime) -> None:
+    """Say that ``worker`` is still running (or holding in its queue) its unfinished jobs."""
+    store.execute(
+        "UPDATE web_jobs SET heartbeat_at = ? WHERE worker = ? AND status IN ('queued', 'running')",
+        [now, worker],
+    )
 
 
 def update_job(
@@ -239,14 +254,34 @@ def jobs(store: Store, kind: str, limit: int = 50) -> list[JobRow]:
     return [_job(r) for r in rows]
 
 
-def abandon_unfinished_jobs(store: Store, now: dt.datetime) -> int:
-    """Mark jobs left queued or running by a stopped server as failed; returns how many."""
-    rows = store.query_rows("SELECT job_id FROM web_jobs WHERE status IN ('queued', 'running')")
-    store.execute(
-        "UPDATE web_jobs SET status = 'failed', error = 'the server stopped before it finished', "
-        "finished_at = ? WHERE status IN ('queued', 'running')",
-        [now],
-    )
+#: The error of a job whose server process stopped before it finished (JSON, as the
+#: errors of jobs that failed on their own).
+INTERRUPTED = (
+    '{"error": "interrupted", "message": "the server stopped before the job finished", '
+    '"hint": "start the job again"}'
+)
+
+
+def abandon_unfinished_jobs(
+    store: Store, now: dt.datetime, *, silent_since: dt.datetime | None = None
+) -> int:
+    """Mark jobs left queued or running by a stopped server as failed; returns how many.
+
+    With ``silent_since``, only jobs whose server process has not said it is alive
+    since then (see `beat_jobs`): other processes of the same server may be running
+    theirs. Without it, every unfinished job (when no other process can be running).
+    """
+    where = "status IN ('queued', 'running')"
+    params: list[Any] = []
+    if silent_since is not None:
+        where += " AND (heartbeat_at IS NULL OR heartbeat_at < ?)"
+        params.append(silent_since)
+    rows = store.query_rows(f"SELECT job_id FROM web_jobs WHERE {where}", params)
+    if rows:
+        store.execute(
+            f"UPDATE web_jobs SET status = 'failed', error = ?, finished_at = ? WHERE {where}",
+            [INTERRUPTED, now, *params],
+        )
     return len(rows)
 
 

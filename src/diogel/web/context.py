@@ -99,6 +99,8 @@ class AppState:
         self._logins: dict[str, tuple[float, Any]] = {}
         url = str(getattr(store, "url", ""))
         server = url.startswith(("postgresql://", "postgres://"))
+        #: A database server: other processes of this server may share it.
+        self.server = server
         self._login_ttl = 0.0 if server else LOGIN_TTL
         # A database other connections can reach: a DuckDB file, or a PostgreSQL server.
         self._file_url = (
@@ -237,5 +239,11 @@ class Reader:
         return self._audiences[dataset]
 
     def cached(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
-        """``compute()`` once per data version, key and audience of the street data."""
-        return self.state.cached((self.audience(), *key), compute)
+        """``compute()`` once per data version and key when the street data is open.
+
+        Restricted street data is read afresh every time: each read must be judged
+        against the agreements in force at that moment, and audited.
+        """
+        if self.audience() != "open":
+            return compute()
+        return self.state.cached(("open", *key), compute)

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
+import os
 import shutil
+import socket
+import threading
 import time
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Final
@@ -33,6 +38,11 @@ ASSESSMENT_STEPS: Final = (
 )
 #: Seconds between progress writes to the database.
 PROGRESS_EVERY: Final = 0.3
+#: Seconds between a server process's "still running" marks on its unfinished jobs.
+HEARTBEAT_EVERY: Final = 15.0
+#: Unfinished jobs whose process has been silent this long are marked as failed (by any
+#: other process of the same server).
+SILENT_AFTER: Final = dt.timedelta(seconds=90)
 
 
 def job_dict(row: db.JobRow) -> dict[str, Any]:
@@ -96,18 +106,51 @@ class _Progress:
 
 
 class JobRunner:
-    """Runs jobs one at a time on a worker thread; their state lives in ``web_jobs``."""
+    """Runs jobs one at a time on a worker thread; their state lives in ``web_jobs``.
+
+    Each server process marks its unfinished jobs as alive every
+    :data:`HEARTBEAT_EVERY` seconds. With a DuckDB file only one server runs, so at
+    start every unfinished job was left by a stopped one; with PostgreSQL and several
+    processes, a job is given up only when its own process has been silent for
+    :data:`SILENT_AFTER` (it died, or was replaced), not because another one started.
+    """
 
     def __init__(self, state: AppState) -> None:
         self.state = state
+        self.worker = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="diogel-job")
-        state.run(db.abandon_unfinished_jobs, now())
+        self._stop = threading.Event()
+        if state.server:
+            self.check_silent()
+        else:
+            state.run(db.abandon_unfinished_jobs, now())
+        self._beat = threading.Thread(target=self._heartbeat, name="diogel-job-beat", daemon=True)
+        self._beat.start()
+
+    def check_silent(self) -> int:
+        """Mark as failed the unfinished jobs of processes silent for :data:`SILENT_AFTER`."""
+        moment = now()
+        return self.state.run(
+            db.abandon_unfinished_jobs, moment, silent_since=moment - SILENT_AFTER
+        )
+
+    def _heartbeat(self) -> None:
+        while not self._stop.wait(HEARTBEAT_EVERY):
+            try:
+                self.state.run(db.beat_jobs, self.worker, now())
+                if self.state.server:
+                    self.check_silent()
+            except Exception:  # the database may be restarting: try again next time
+                log.warning("could not mark this server's jobs as running", exc_info=True)
 
     def shutdown(self) -> None:
+        self._stop.set()
         self.pool.shutdown(wait=True, cancel_futures=True)
 
     def _new(self, kind: str, user: User, params: dict[str, Any]) -> int:
-        return self.state.run(db.add_job, kind, user.user_id, json.dumps(params), now())
+        return self.state.run(
+            db.add_job, kind, user.user_id, json.dumps(params), now(), self.worker
+        )
 
     def submit_upload(self, user: User, folder: Path, names: list[str]) -> int:
         """Load the police.uk files saved in ``folder``; returns the job id."""

@@ -54,4 +54,12 @@ MIGRATIONS: tuple[Migration, ...] = (
             )""",
         ),
     ),
+    Migration(
+        301,
+        "background jobs: which server process runs each, and when it last said so",
+        (
+            "ALTER TABLE web_jobs ADD COLUMN worker TEXT",
+            "ALTER TABLE web_jobs ADD COLUMN heartbeat_at TIMESTAMP",
+        ),
+    ),
 )
