@@ -64,3 +64,41 @@ def test_sharing_commands(store_url: str, tmp_path: Path) -> None:
     assert "partner:istv" in run("retention", "apply", "--dry-run")
     assert json.loads(run("retention", "apply", "--json"))[0]["deleted"] == 0
     run("agencies", "add", "Bad Id", "--name", "x", "--kind", "police", code=1)
+
+
+def test_changes_to_who_may_read_are_audited(store_url: str, tmp_path: Path) -> None:
+    runner = CliRunner()
+
+    def run(*args: str, code: int = 0) -> str:
+        result = runner.invoke(cli, ["--db", store_url, *args])
+        assert result.exit_code == code, result.output
+        return result.output
+
+    run("agencies", "add", "abuhb", "--name", "Aneurin Bevan UHB", "--kind", "health-board")
+    run("partnerships", "add", "newport-csp", "--name", "Safer Newport", "--kind", "csp",
+        "--area", "W06000022")  # fmt: skip
+    run("members", "add", "alice", "--partnership", "newport-csp", "--role", "analyst",
+        "--by", "ig-lead-rhian")  # fmt: skip
+    run("dataset-policy", "set", "partner:istv", "--owner", "abuhb", "--sensitivity", "special",
+        "--by", "ig-lead-rhian")  # fmt: skip
+    assert "no longer a member" in run(
+        "members", "remove", "alice", "--partnership", "newport-csp", "--by", "ig-lead-rhian"
+    )
+    run("members", "remove", "alice", "--partnership", "newport-csp", code=1)  # not a member
+    run("members", "add", "bob", "--partnership", "newport-csp", "--role", "viewer")
+    path = tmp_path / "audit.jsonl"
+    run("audit", "export", str(path))
+    entries = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    changes = [(e["actor"], e["action"], e["dataset"], json.loads(e["query"])) for e in entries]
+    assert changes[0] == (
+        "ig-lead-rhian", "membership", None,
+        {"partnership": "newport-csp", "role": "analyst", "user": "alice"},
+    )  # fmt: skip
+    assert changes[1][:3] == ("ig-lead-rhian", "dataset-policy", "partner:istv")
+    assert changes[1][3]["sensitivity"] == "special"
+    assert changes[2] == (
+        "ig-lead-rhian", "membership-end", None, {"partnership": "newport-csp", "user": "alice"}
+    )  # fmt: skip
+    # The refused removal wrote nothing; without --by the shell's login name is recorded.
+    assert len(changes) == 4 and changes[3][0].startswith("cli")
+    assert "intact" in run("audit", "verify")

@@ -15,6 +15,24 @@ if TYPE_CHECKING:
 _JSON = click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 
 
+def _operator() -> str:
+    """Who runs this command, for the audit log: the login name of the shell."""
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):  # no name for this user id (e.g. in a container)
+        return "cli"
+
+
+_BY = click.option(
+    "--by",
+    default=_operator,
+    show_default="your login name",
+    help="Who makes the change (audited).",
+)
+
+
 def _table(frame: pd.DataFrame, as_json: bool) -> None:
     if as_json:
         emit_json(frame.to_dict(orient="records"))
@@ -100,18 +118,40 @@ def members() -> None:
 @click.option("--agency")
 @click.option("--partnership")
 @click.option("--role", required=True, type=click.Choice(["viewer", "analyst", "ig-lead"]))
+@_BY
 @click.pass_obj
 def members_add(
-    state: State, username: str, agency: str | None, partnership: str | None, role: str
+    state: State, username: str, agency: str | None, partnership: str | None, role: str, by: str
 ) -> None:
-    """Make a web user a member of an agency or a partnership."""
+    """Make a web user a member of an agency or a partnership (audited)."""
     from diogel.sharing.registry import add_member
 
+    kind, body = _body(agency, partnership)
+    add_member(state.store, username, kind, body, role, by=by)
+    click.echo(f"{username} is now {role} in {kind} {body}.")
+
+
+@members.command("remove")
+@click.argument("username")
+@click.option("--agency")
+@click.option("--partnership")
+@_BY
+@click.pass_obj
+def members_remove(
+    state: State, username: str, agency: str | None, partnership: str | None, by: str
+) -> None:
+    """End a web user's membership of an agency or a partnership (audited)."""
+    from diogel.sharing.registry import remove_member
+
+    kind, body = _body(agency, partnership)
+    remove_member(state.store, username, kind, body, by=by)
+    click.echo(f"{username} is no longer a member of {kind} {body}.")
+
+
+def _body(agency: str | None, partnership: str | None) -> tuple[str, str]:
     if (agency is None) == (partnership is None):
         raise InputError("give either --agency or --partnership", hint="one body per command")
-    kind, body = ("agency", agency) if agency else ("partnership", partnership)
-    add_member(state.store, username, kind, str(body), role)
-    click.echo(f"{username} is now {role} in {kind} {body}.")
+    return ("agency", str(agency)) if agency else ("partnership", str(partnership))
 
 
 @members.command("list")
@@ -138,6 +178,7 @@ def dataset_policy() -> None:
 )
 @click.option("--min-count", type=int, default=5, show_default=True, help="Special category k.")
 @click.option("--description")
+@_BY
 @click.pass_obj
 def dataset_policy_set(
     state: State,
@@ -146,12 +187,19 @@ def dataset_policy_set(
     sensitivity: str,
     min_count: int,
     description: str | None,
+    by: str,
 ) -> None:
-    """Declare a dataset's owner and sensitivity."""
+    """Declare a dataset's owner and sensitivity (audited)."""
     from diogel.sharing.registry import set_dataset_policy
 
     set_dataset_policy(
-        state.store, dataset, owner, sensitivity, min_count=min_count, description=description
+        state.store,
+        dataset,
+        owner,
+        sensitivity,
+        min_count=min_count,
+        description=description,
+        by=by,
     )
     click.echo(f"{dataset}: owned by {owner}, {sensitivity}.")
 

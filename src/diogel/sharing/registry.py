@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 
 import pandas as pd
@@ -59,15 +60,26 @@ def add_partnership(
     db.add_partnership(store, partnership_id, name, kind, parent, codes, _now())
 
 
-def add_member(store: Store, username: str, kind: str, body_id: str, role: str) -> None:
+def _audited(store: Store, by: str, action: str, detail: dict[str, object]) -> None:
+    """One audit entry for a change to who may read what (same transaction as the change)."""
+    db.append_audit(store, _now(), by, action, None, json.dumps(detail, sort_keys=True), 0)
+
+
+def add_member(
+    store: Store, username: str, kind: str, body_id: str, role: str, *, by: str = "system"
+) -> None:
     """Make a person (web user name) a member of an agency or partnership with a role
-    (``viewer`` sees counts only; ``analyst`` and ``ig-lead`` what agreements allow)."""
+    (``viewer`` sees counts only; ``analyst`` and ``ig-lead`` what agreements allow).
+    The change, and ``by`` whom, is an entry in the audit log."""
     username = checks.username(username)
     kind = checks.choice(kind, ("agency", "partnership"), "body kind")
     body_id = checks.identifier(body_id, f"{kind} id")
     role = checks.choice(role, tuple(checks.ROLE_LEVEL), "role")
+    by = checks.text(by, "changed by", limit=200)
     _must_exist(store, kind, body_id)
-    db.set_membership(store, username, kind, body_id, role)
+    with store.transaction():
+        db.set_membership(store, username, kind, body_id, role)
+        _audited(store, by, "membership", {"user": username, kind: body_id, "role": role})
 
 
 def set_dataset_policy(
@@ -78,9 +90,10 @@ def set_dataset_policy(
     *,
     min_count: int = 5,
     description: str | None = None,
+    by: str = "system",
 ) -> None:
     """Declare the agency that owns a dataset, its sensitivity and (for special category
-    data) the smallest count that may be shown."""
+    data) the smallest count that may be shown; audited, with ``by`` whom."""
     dataset = checks.identifier(dataset, "dataset")
     owner = checks.identifier(owner, "owner agency")
     sensitivity = checks.choice(sensitivity, checks.SENSITIVITIES, "sensitivity")
@@ -88,12 +101,19 @@ def set_dataset_policy(
         raise InputError(f"min count must be 2 to 100; received {min_count!r}", hint="NHS uses 5")
     if description is not None:
         description = checks.text(description, "description")
+    by = checks.text(by, "changed by", limit=200)
     _must_exist(store, "agency", owner)
-    db.set_dataset(store, dataset, owner, sensitivity, min_count, description)
+    with store.transaction():
+        db.set_dataset(store, dataset, owner, sensitivity, min_count, description)
+        detail = {"owner": owner, "sensitivity": sensitivity, "min_count": min_count}
+        db.append_audit(store, _now(), by, "dataset-policy", dataset, json.dumps(detail), 0)
 
 
-def remove_member(store: Store, username: str, kind: str, body_id: str) -> None:
-    """End a person's membership (and so their role) in an agency or partnership.
+def remove_member(
+    store: Store, username: str, kind: str, body_id: str, *, by: str = "system"
+) -> None:
+    """End a person's membership (and so their role) in an agency or partnership;
+    audited, with ``by`` whom.
 
     Examples
     --------
@@ -108,11 +128,14 @@ def remove_member(store: Store, username: str, kind: str, body_id: str) -> None:
     username = checks.username(username)
     kind = checks.choice(kind, ("agency", "partnership"), "body kind")
     body_id = checks.identifier(body_id, f"{kind} id")
+    by = checks.text(by, "changed by", limit=200)
     _must_exist(store, kind, body_id)
-    if not db.remove_membership(store, username, kind, body_id):
-        raise NotFoundError(
-            f"{username} is not a member of {kind} '{body_id}'", hint="nothing to remove"
-        )
+    with store.transaction():
+        if not db.remove_membership(store, username, kind, body_id):
+            raise NotFoundError(
+                f"{username} is not a member of {kind} '{body_id}'", hint="nothing to remove"
+            )
+        _audited(store, by, "membership-end", {"user": username, kind: body_id})
 
 
 def memberships(store: Store, username: str | None = None) -> pd.DataFrame:

@@ -157,11 +157,13 @@ def _member_routes(kind: str) -> None:
         role: str = Form(""),
         csrf: str = Form(""),
     ) -> Response:
-        require(request, "admin")
+        admin = require(request, "admin")
         check_csrf(request, csrf)
         form = {"username": username.strip(), "role": role}
         try:
-            state_of(request).run(registry.add_member, form["username"], kind, body_id, role)
+            state_of(request).run(
+                registry.add_member, form["username"], kind, body_id, role, by=admin.username
+            )
         except FORM_ERRORS as exc:
             return _body_page(request, kind, body_id, form, problem(exc))
         return done(LIST_PATH[kind] + f"/{body_id}", saved=form["username"])
@@ -169,10 +171,12 @@ def _member_routes(kind: str) -> None:
     def remove(
         request: Request, body_id: str, username: str = Form(""), csrf: str = Form("")
     ) -> Response:
-        require(request, "admin")
+        admin = require(request, "admin")
         check_csrf(request, csrf)
         try:
-            state_of(request).run(registry.remove_member, username, kind, body_id)
+            state_of(request).run(
+                registry.remove_member, username, kind, body_id, by=admin.username
+            )
         except FORM_ERRORS as exc:
             return _body_page(request, kind, body_id, None, problem(exc))
         return done(LIST_PATH[kind] + f"/{body_id}", removed=username)
@@ -225,7 +229,7 @@ def set_dataset(
     description: str = Form(""),
     csrf: str = Form(""),
 ) -> Response:
-    require(request, "admin")
+    admin = require(request, "admin")
     check_csrf(request, csrf)
     form = {"dataset": dataset.strip(), "owner": owner, "sensitivity": sensitivity,
             "min_count": min_count, "description": description}  # fmt: skip
@@ -233,6 +237,7 @@ def set_dataset(
         state_of(request).run(
             registry.set_dataset_policy, form["dataset"], owner, sensitivity,
             min_count=whole(min_count), description=description.strip() or None,
+            by=admin.username,
         )  # fmt: skip
     except FORM_ERRORS as exc:
         return _datasets_page(request, form, problem(exc))
