@@ -130,3 +130,27 @@ def test_simplification_moves_almost_no_points(geo: Geography, shared_data: Path
     ok = np.isfinite(x)
     same = geo.lsoa_at(x[ok], y[ok]) == reference.locate(x[ok], y[ok])
     assert same.mean() >= 0.999
+
+
+def test_threads_sharing_a_new_locator_agree_with_one_thread() -> None:
+    # GEOS builds a prepared polygon's point index on first use, without a lock: two
+    # threads doing that at once corrupted memory and crashed loads now and then. The
+    # locator builds its indexes up front; threads sharing a fresh one must give the
+    # same answers as one thread (and not crash).
+    from concurrent.futures import ThreadPoolExecutor
+
+    shapes = Geography.bundled().lsoa_shapes()
+    geoms = np.array(shapes.geometry.to_numpy(), dtype=object)
+    codes = shapes["code"].to_numpy(dtype=object)
+    rng = np.random.default_rng(11)
+    x0, y0, x1, y1 = shapely.total_bounds(geoms)
+    x = rng.uniform(x0, x1, 40_000)
+    y = rng.uniform(y0, y1, 40_000)
+    want = PolygonLocator(geoms, codes).locate(x, y)
+    for _ in range(6):
+        shared = PolygonLocator(
+            np.array([shapely.from_wkb(shapely.to_wkb(g)) for g in geoms]), codes
+        )
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            parts = list(pool.map(shared.locate, np.array_split(x, 8), np.array_split(y, 8)))
+        assert np.array_equal(np.concatenate(parts), want)

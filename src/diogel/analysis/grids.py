@@ -351,6 +351,10 @@ def _mask_for(
     cx = x0 + (cols + 0.5) * cell_size
     cy = y0 + (rows + 0.5) * cell_size
     gx, gy = np.meshgrid(cx, cy)
+    # A private copy to prepare: the caller's geometry may be shared with other threads
+    # (a cached council boundary), and GEOS builds a prepared geometry's index on first
+    # use without a lock (libgeos/geos#825).
+    boundary = shapely.from_wkb(shapely.to_wkb(boundary))
     shapely.prepare(boundary)
     inside = shapely.intersects_xy(boundary, gx, gy)
     if rule == "centroid":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import numpy.typing as npt
 import shapely
@@ -95,6 +97,12 @@ class PolygonLocator:
             )
         shapely.prepare(self._geoms)
         self._tree = shapely.STRtree(self._geoms)
+        # GEOS builds a prepared polygon's point index on its first use, and two threads
+        # doing that at once corrupt memory (libgeos/geos#825): build every index now,
+        # and keep the tests themselves to one thread at a time.
+        inner = shapely.point_on_surface(self._geoms)
+        shapely.intersects_xy(self._geoms, shapely.get_x(inner), shapely.get_y(inner))
+        self._lock = threading.Lock()
 
     def __len__(self) -> int:
         return len(self._geoms)
@@ -107,8 +115,9 @@ class PolygonLocator:
         if len(ok) == 0:
             return out
         ux, uy, inverse = unique_xy(xa[ok], ya[ok])
-        point_i, poly_i = self._tree.query(shapely.points(ux, uy))
-        inside = shapely.intersects_xy(self._geoms[poly_i], ux[point_i], uy[point_i])
+        with self._lock:
+            point_i, poly_i = self._tree.query(shapely.points(ux, uy))
+            inside = shapely.intersects_xy(self._geoms[poly_i], ux[point_i], uy[point_i])
         point_i, poly_i = point_i[inside], poly_i[inside]
         hit = np.full(len(ux), -1, dtype=np.intp)
         if len(point_i):
