@@ -167,6 +167,12 @@ def dataset_policy(store: Store, dataset: str) -> tuple[str, str, int] | None:
     return (str(rows[0][0]), str(rows[0][1]), int(rows[0][2])) if rows else None
 
 
+def sensitivities(store: Store) -> dict[str, str]:
+    """Sensitivity of every declared dataset, by name."""
+    rows = store.query_rows("SELECT dataset, sensitivity FROM share_datasets")
+    return {str(d): str(s) for d, s in rows}
+
+
 def datasets(store: Store) -> pd.DataFrame:
     """Declared datasets with owner and sensitivity."""
     return store.query(

@@ -93,6 +93,8 @@ class AppState:
         self.limiter = LoginLimiter()
         self._version: tuple[int, int] | None = None
         self._version_read = 0.0
+        self._sensitivities: dict[str, str] | None = None
+        self._sensitivities_read = 0.0
         self.jobs: Any = None  # set by create_app: a diogel.web.jobs.JobRunner
         self._local = threading.local()
         self._opened: list[Store] = []
@@ -145,9 +147,26 @@ class AppState:
             self._version, self._version_read = version, moment
         return self._version
 
+    def is_open(self, dataset: str) -> bool:
+        """Whether ``dataset`` is open data, so that results from it may be shared by
+        everyone signed in (declared sensitivities re-read at most every
+        :data:`VERSION_TTL` s: declaring an open dataset restricted takes that long to
+        reach cached results; reads of restricted data are judged at each read)."""
+        from diogel.sharing.policy import OPEN_PREFIX
+        from diogel.storage.sharing import sensitivities
+
+        moment = time.monotonic()
+        if self._sensitivities is None or moment - self._sensitivities_read > VERSION_TTL:
+            self._sensitivities = self.run(sensitivities)
+            self._sensitivities_read = moment
+        declared = self._sensitivities.get(dataset)
+        return dataset.startswith(OPEN_PREFIX) if declared is None else declared == "open"
+
     def data_changed(self) -> None:
-        """Forget cached results now (a load by this server has committed)."""
+        """Forget cached results now (a load, or a change of a dataset's sensitivity, by
+        this server has committed)."""
         self._version = None
+        self._sensitivities = None
         self.cache.clear()
 
     def login(self, key: str, look_up: Callable[[], T]) -> T:
@@ -232,10 +251,10 @@ class Reader:
 
     def audience(self, dataset: str = "police-uk-street") -> str:
         """Whom results from ``dataset`` may be shared with: everyone signed in when it is
-        open, otherwise this person only (judged afresh on every request)."""
+        open (see `AppState.is_open`), otherwise this person only."""
         if dataset not in self._audiences:
-            access = self.run(lambda s: s.access(dataset))
-            self._audiences[dataset] = "open" if access.is_open else f"user:{self.username}"
+            is_open = self.state.is_open(dataset)
+            self._audiences[dataset] = "open" if is_open else f"user:{self.username}"
         return self._audiences[dataset]
 
     def cached(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:

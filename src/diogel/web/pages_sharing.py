@@ -241,4 +241,5 @@ def set_dataset(
         )  # fmt: skip
     except FORM_ERRORS as exc:
         return _datasets_page(request, form, problem(exc))
+    state_of(request).data_changed()  # results shared as open data may no longer be
     return done("/admin/datasets", saved=form["dataset"])
