@@ -16,6 +16,9 @@ NEWPORT, CARDIFF = "W06000022", "W06000015"
 ISTV = "partner:istv"
 #: The moment tests read at: the agreement below is in force.
 NOW = dt.datetime(2024, 6, 1, 12, 0)
+#: Audit entries `build_world` writes: four memberships, the dataset's policy and the
+#: agreement (every change to who may read what is audited).
+WORLD_ENTRIES = 6
 
 
 def agreement_spec(**changes: Any) -> dict[str, Any]:

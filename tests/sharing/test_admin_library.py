@@ -23,7 +23,7 @@ from diogel.sharing.registry import (
     remove_member,
 )
 from diogel.storage.sharing import audit_entries
-from tests.sharing.conftest import ISTV, NEWPORT, NOW, agreement_spec
+from tests.sharing.conftest import ISTV, NEWPORT, NOW, WORLD_ENTRIES, agreement_spec
 
 
 def test_lists_of_agencies_partnerships_and_datasets(world: Any) -> None:
@@ -68,12 +68,13 @@ def test_newest_audit_entries_a_page_at_a_time(world: Any) -> None:
     for _ in range(6):
         view.count_partner_events(dt.date(2023, 1, 1), dt.date(2024, 3, 1), ["month"],
                                   datasets=[ISTV])  # fmt: skip
-    assert count_entries(world) == 7  # the agreement, then six reads
+    n = count_entries(world)
+    assert n == WORLD_ENTRIES + 6  # registering the world, then six reads
     first = recent_entries(world, limit=3)
-    assert [e["seq"] for e in first] == [7, 6, 5]
-    assert [e["seq"] for e in recent_entries(world, limit=3, offset=3)] == [4, 3, 2]
-    assert [e["seq"] for e in recent_entries(world, limit=3, offset=6)] == [1]
-    assert recent_entries(world, limit=3, offset=9) == []
+    assert [e["seq"] for e in first] == [n, n - 1, n - 2]
+    assert [e["seq"] for e in recent_entries(world, limit=3, offset=3)] == [n - 3, n - 4, n - 5]
+    assert [e["seq"] for e in recent_entries(world, limit=5, offset=n - 2)] == [2, 1]
+    assert recent_entries(world, limit=3, offset=n) == []
     assert first[0]["actor"] == "alice" and first[0]["dataset"] == ISTV
     assert set(first[0]) == {"seq", "logged_at", "actor", "action", "dataset", "query",
                              "row_count", "prev_hash", "hash"}  # fmt: skip
@@ -92,13 +93,14 @@ def test_the_export_text_is_the_export_file(world: Any, tmp_path: Path, fmt: str
     written, seq, digest = export_audit(world, path)
     done = export_text(world, fmt)
     assert path.read_bytes() == done.text.encode("utf-8")
+    last = WORLD_ENTRIES + 1  # registering the world, then one read
     assert (done.entries, done.head_seq, done.head_hash) == (written, seq, digest) == (
-        2, 2, audit_entries(world)[-1][8])  # fmt: skip
-    assert done.anchor == f"2:{digest}"
-    later = export_text(world, fmt, after=1)
+        last, last, audit_entries(world)[-1][8])  # fmt: skip
+    assert done.anchor == f"{last}:{digest}"
+    later = export_text(world, fmt, after=last - 1)
     assert later.entries == 1
     if fmt == "jsonl":
-        assert json.loads(later.text)["seq"] == 2
+        assert json.loads(later.text)["seq"] == last
     with pytest.raises(InputError, match="cannot export the audit log as 'xml'"):
         export_text(world, "xml")
     with pytest.raises(InputError, match="entry number"):
@@ -139,8 +141,8 @@ def test_anchors_are_read_strictly_and_the_current_one_is_the_head(world: Any) -
     from diogel.sharing.audit import current_anchor, parse_anchor
 
     seq, digest = current_anchor(world).split(":")
-    assert (int(seq), digest) == (1, audit_entries(world)[-1][8])
-    assert parse_anchor(f" {seq}:{digest} ") == (1, digest)
+    assert (int(seq), digest) == (WORLD_ENTRIES, audit_entries(world)[-1][8])
+    assert parse_anchor(f" {seq}:{digest} ") == (WORLD_ENTRIES, digest)
     for bad in ("", "1", f"x:{digest}", f"1:{digest[:-1]}", f"1:{digest.upper()}"):
         with pytest.raises(InputError, match="is not SEQ:HASH"):
             parse_anchor(bad)

@@ -12,7 +12,7 @@ import pytest
 from diogel.sharing import scoped
 from diogel.sharing.audit import export_audit, verify_audit
 from diogel.sharing.retention import apply_retention
-from tests.sharing.conftest import ISTV, NOW
+from tests.sharing.conftest import ISTV, NOW, WORLD_ENTRIES
 
 START, END = dt.date(2023, 1, 1), dt.date(2024, 12, 1)
 
@@ -37,15 +37,16 @@ def _tamper(store: Any, statement: str, params: list[object]) -> None:
 def test_chain_is_intact_after_reads(world: Any) -> None:
     _reads(world, 4)
     report = verify_audit(world)
-    assert report.intact and report.entries == 5 and report.head_seq == 5
+    assert report.intact and report.entries == report.head_seq == WORLD_ENTRIES + 4
 
 
 def test_an_altered_entry_is_named(world: Any) -> None:
     _reads(world, 4)
-    _tamper(world, "UPDATE share_audit SET row_count = 0 WHERE seq = ?", [3])
+    read = WORLD_ENTRIES + 2  # the second read
+    _tamper(world, "UPDATE share_audit SET row_count = 99 WHERE seq = ?", [read])
     report = verify_audit(world)
     assert not report.intact
-    assert [(p.seq, p.kind) for p in report.problems] == [(3, "altered")]
+    assert [(p.seq, p.kind) for p in report.problems] == [(read, "altered")]
 
 
 def test_an_altered_entry_with_a_recomputed_hash_is_named(world: Any) -> None:
@@ -83,11 +84,12 @@ def test_export_and_anchor(world: Any, tmp_path: Path) -> None:
     _reads(world, 2)
     written, head, digest = export_audit(world, tmp_path / "audit.jsonl")
     lines = (tmp_path / "audit.jsonl").read_text().splitlines()
-    assert written == len(lines) == head == 3 and json.loads(lines[-1])["hash"] == digest
+    last = WORLD_ENTRIES + 2
+    assert written == len(lines) == head == last and json.loads(lines[-1])["hash"] == digest
     assert verify_audit(world, anchor=(head, digest)).intact
-    assert export_audit(world, tmp_path / "audit.csv")[0] == 3
+    assert export_audit(world, tmp_path / "audit.csv")[0] == last
     # A log rewritten wholesale (entries and head) still fails against the anchor.
-    _tamper(world, "UPDATE share_audit SET hash = ? WHERE seq = 3", ["f" * 64])
+    _tamper(world, "UPDATE share_audit SET hash = ? WHERE seq = ?", ["f" * 64, last])
     world.execute("UPDATE share_audit_head SET hash = ?", ["f" * 64])
     assert any(p.kind == "head" for p in verify_audit(world, anchor=(head, digest)).problems)
 
