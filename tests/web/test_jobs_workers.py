@@ -91,3 +91,25 @@ def test_with_a_duckdb_file_a_restart_gives_up_every_unfinished_job(tmp_path: Pa
         runner.shutdown()
         state.close()
         state.store.close()
+
+
+def test_jobs_given_up_by_older_servers_still_read_as_errors(tmp_path: Path) -> None:
+    # Earlier servers stored a plain-text error for interrupted jobs; the job API must
+    # still show those in its error shape rather than fail.
+    state = _state(str(tmp_path / "old.duckdb"), tmp_path)
+    try:
+        job = state.run(db.add_job, "upload", None, "{}", now())
+        text = "the server stopped before it finished"
+        state.run(
+            lambda s: s.execute(
+                "UPDATE web_jobs SET status = 'failed', error = ? WHERE job_id = ?", [text, job]
+            )
+        )
+        row = state.run(db.job, job)
+        assert row is not None
+        assert job_dict(row)["error"] == {
+            "error": "interrupted", "message": text, "hint": "start the job again"
+        }  # fmt: skip
+    finally:
+        state.close()
+        state.store.close()

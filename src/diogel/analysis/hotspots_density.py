@@ -29,13 +29,13 @@ from typing import Literal
 import numpy as np
 from scipy import fft
 
-from diogel.analysis import hotspots_ring
 from diogel.analysis.hotspots_moments import (
     GAUSSIAN_CUTOFF,
     GAUSSIAN_TERM_TOLERANCE,
     MAX_GAUSSIAN_DEGREE,
     binned_gaussian,
     binned_quartic,
+    compiled_pays,
     gaussian_terms,
 )
 
@@ -63,8 +63,10 @@ _CHUNK_PAIRS = 1_000_000
 _NS_PER_PAIR = 40.0
 _NS_PER_MOMENT = 6.0
 _NS_PER_FFT_UNIT = 1.2
-#: (compiled, the ring correction also runs beside the transforms; NumPy's costs ~7 ns)
-_NS_PER_RING_NODE = 3.0 if hotspots_ring.AVAILABLE else 7.0
+#: (compiled; the ring correction also runs beside the transforms)
+_NS_PER_RING_NODE = 3.0
+#: The same in NumPy, used for small sums (see ``hotspots_moments.compiled_pays``).
+_NS_PER_NUMPY_RING = 7.0
 
 
 def kernel_values(d2: np.ndarray, bandwidth: float, kernel: str) -> np.ndarray:
@@ -240,7 +242,9 @@ def choose_method(n_points: int, shape: tuple[int, int], ratio: float, kernel: s
     if kernel == "quartic":
         # nine moments, their transforms and the kernels' (half the work each), and the
         # ring correction's candidates: about 2.2 per cell of radius
-        per_point = 9 * _NS_PER_MOMENT + (2.2 * ratio + 3) * _NS_PER_RING_NODE
+        nodes = 2.2 * ratio + 3
+        ring_ns = _NS_PER_RING_NODE if compiled_pays(n_points * nodes) else _NS_PER_NUMPY_RING
+        per_point = 9 * _NS_PER_MOMENT + nodes * ring_ns
         transforms = 9 + 4.5 + 1
         half = math.ceil(ratio)
     else:

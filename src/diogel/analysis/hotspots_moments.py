@@ -71,7 +71,7 @@ _RING_CHUNK = 49_152
 #: Use the compiled ring correction when Numba is there (tests switch it off to check
 #: the NumPy version too).
 USE_COMPILED = hotspots_ring.AVAILABLE
-#: Ring-correction updates from which the compiled version is loaded (see `_compiled_pays`).
+#: Ring-correction updates from which the compiled version is loaded (see `compiled_pays`).
 COMPILED_MIN_UPDATES = 1_000_000
 
 
@@ -395,14 +395,15 @@ def _ring_correction(
 ) -> np.ndarray:
     """The ring correction (see `_ring_correction_numpy`) at every node of ``shape``.
 
-    Compiled (`diogel.analysis.hotspots_ring`) when `_compiled_pays`; otherwise in NumPy, which takes square roots of the weights and so sums
-    negative weights separately.
+    Compiled (`diogel.analysis.hotspots_ring`) when `compiled_pays`; otherwise in
+    NumPy, which takes square roots of the weights and so sums negative weights
+    separately.
     """
     n_rows, n_cols = shape
     out = np.zeros(shape)
     candidates = _ring_candidates(ratio, RING_CLASSES)
     updates = row.size * float(np.mean(candidates[3][:, 4] - candidates[3][:, 0]))
-    if _compiled_pays(updates):
+    if compiled_pays(updates):
         pad = math.ceil(ratio + 1)
         width = n_cols + 2 * pad
         base = (row + pad) * width + (col + pad)
@@ -436,7 +437,7 @@ def _ring_correction(
     return out
 
 
-def _compiled_pays(updates: float) -> bool:
+def compiled_pays(updates: float) -> bool:
     """Whether to use the compiled ring correction for this many (point, node) updates.
 
     It is several times faster, but loading Numba costs about 0.7 s once per process:

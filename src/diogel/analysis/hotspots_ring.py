@@ -73,7 +73,10 @@ def _kernel() -> Any:
     """`_ring_loop` compiled (Numba is imported only when a quartic KDE first needs it)."""
     import numba
 
-    return numba.njit(cache=True, nogil=True)(_ring_loop)
+    try:
+        return numba.njit(cache=True, nogil=True)(_ring_loop)
+    except RuntimeError:  # nowhere writable to keep the machine code: compile each run
+        return numba.njit(nogil=True)(_ring_loop)
 
 
 def loaded() -> bool:

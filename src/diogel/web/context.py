@@ -156,10 +156,11 @@ class AppState:
         from diogel.storage.sharing import sensitivities
 
         moment = time.monotonic()
-        if self._sensitivities is None or moment - self._sensitivities_read > VERSION_TTL:
-            self._sensitivities = self.run(sensitivities)
-            self._sensitivities_read = moment
-        declared = self._sensitivities.get(dataset)
+        known = self._sensitivities  # once: data_changed() may reset it meanwhile
+        if known is None or moment - self._sensitivities_read > VERSION_TTL:
+            known = self.run(sensitivities)
+            self._sensitivities, self._sensitivities_read = known, moment
+        declared = known.get(dataset)
         return dataset.startswith(OPEN_PREFIX) if declared is None else declared == "open"
 
     def data_changed(self) -> None:
@@ -242,12 +243,22 @@ class Reader:
         self.username = username
         self.geography = state.geography
         self._audiences: dict[str, str] = {}
+        #: Reads of this request that touched restricted data.
+        self.restricted_reads = 0
 
     def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Call ``fn(scoped_store, *args, **kwargs)`` with this person's view of the store."""
         from diogel.sharing import scoped
 
-        return self.state.run(lambda s: fn(scoped(s, self.username), *args, **kwargs))
+        def read(store: Store) -> T:
+            view = scoped(store, self.username)
+            try:
+                return fn(view, *args, **kwargs)
+            finally:
+                if view.restricted_reads:
+                    self.restricted_reads += 1
+
+        return self.state.run(read)
 
     def audience(self, dataset: str = "police-uk-street") -> str:
         """Whom results from ``dataset`` may be shared with: everyone signed in when it is
@@ -265,4 +276,26 @@ class Reader:
         """
         if self.audience() != "open":
             return compute()
-        return self.state.cached(("open", *key), compute)
+
+        def shared() -> T:
+            # Sensitivities are re-read every few seconds: should the data have become
+            # restricted meanwhile, this person's view must not be kept for everyone.
+            before = self.restricted_reads
+            value = compute()
+            if self.restricted_reads != before:
+                raise _NotShared(value)
+            return value
+
+        try:
+            return self.state.cached(("open", *key), shared)
+        except _NotShared as kept:
+            found: T = kept.value
+            return found
+
+
+class _NotShared(Exception):
+    """A result computed from restricted data: returned to its reader, never cached."""
+
+    def __init__(self, value: Any) -> None:
+        super().__init__("not shared")
+        self.value = value

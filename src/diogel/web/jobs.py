@@ -55,10 +55,18 @@ def job_dict(row: db.JobRow) -> dict[str, Any]:
         "message": row.message,
         "params": json.loads(row.params),
         "result": None if row.result is None else json.loads(row.result),
-        "error": None if row.error is None else json.loads(row.error),
+        "error": None if row.error is None else _error(row.error),
         "created_at": row.created_at.isoformat(),
         "finished_at": None if row.finished_at is None else row.finished_at.isoformat(),
     }
+
+
+def _error(text: str) -> Any:
+    """A job's stored error: JSON in the API's error shape (older servers stored text)."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        return {"error": "interrupted", "message": text, "hint": "start the job again"}
 
 
 def restricted_datasets(row: db.JobRow) -> list[str]:
@@ -120,12 +128,15 @@ class JobRunner:
         self.worker = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="diogel-job")
         self._stop = threading.Event()
+        self._beat: threading.Thread | None = None
         if state.server:
             self.check_silent()
+            self._beat = threading.Thread(
+                target=self._heartbeat, name="diogel-job-beat", daemon=True
+            )
+            self._beat.start()
         else:
             state.run(db.abandon_unfinished_jobs, now())
-        self._beat = threading.Thread(target=self._heartbeat, name="diogel-job-beat", daemon=True)
-        self._beat.start()
 
     def check_silent(self) -> int:
         """Mark as failed the unfinished jobs of processes silent for :data:`SILENT_AFTER`."""
@@ -144,8 +155,11 @@ class JobRunner:
                 log.warning("could not mark this server's jobs as running", exc_info=True)
 
     def shutdown(self) -> None:
-        self._stop.set()
+        # Keep saying the running job is alive until it has finished, then stop.
         self.pool.shutdown(wait=True, cancel_futures=True)
+        self._stop.set()
+        if self._beat is not None:
+            self._beat.join()
 
     def _new(self, kind: str, user: User, params: dict[str, Any]) -> int:
         return self.state.run(

@@ -60,6 +60,10 @@ MIGRATIONS: tuple[Migration, ...] = (
         (
             "ALTER TABLE web_jobs ADD COLUMN worker TEXT",
             "ALTER TABLE web_jobs ADD COLUMN heartbeat_at TIMESTAMP",
+            # Jobs given up by earlier servers have a plain-text error; errors are JSON.
+            """UPDATE web_jobs SET error = '{"error": "interrupted", "message": "the server """
+            """stopped before the job finished", "hint": "start the job again"}' """
+            "WHERE error = 'the server stopped before it finished'",
         ),
     ),
 )
