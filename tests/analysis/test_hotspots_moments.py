@@ -7,12 +7,11 @@ import math
 import numpy as np
 import pytest
 
-from diogel.analysis import hotspots_moments, hotspots_ring
+from diogel.analysis import hotspots_ring
 from diogel.analysis.hotspots_density import kernel_sum
 from diogel.analysis.hotspots_moments import (
     GAUSSIAN_CUTOFF,
     MAX_GAUSSIAN_DEGREE,
-    RING_CLASSES,
     Axis,
     binned_gaussian,
     binned_quartic,
@@ -25,8 +24,8 @@ def ring_path(request, monkeypatch):
     """Every test runs with the compiled ring correction and with the NumPy one."""
     if request.param == "compiled":
         assert hotspots_ring.AVAILABLE, "Numba is a dependency: the compiled path must run"
-    monkeypatch.setattr(hotspots_moments, "USE_COMPILED", request.param == "compiled")
-    monkeypatch.setattr(hotspots_moments, "COMPILED_MIN_UPDATES", 0)
+    monkeypatch.setattr(hotspots_ring, "USE_COMPILED", request.param == "compiled")
+    monkeypatch.setattr(hotspots_ring, "COMPILED_MIN_UPDATES", 0)
     return request.param
 
 
@@ -99,7 +98,7 @@ def test_quartic_ring_at_sub_square_edges_and_on_the_circle(ratio):
     # exactly on the support circle are the ties of its candidate lists.
     rng = np.random.default_rng(int(ratio))
     shape = (60, 64)
-    edges = np.linspace(-0.5, 0.5, RING_CLASSES + 1)
+    edges = np.linspace(-0.5, 0.5, hotspots_ring.RING_CLASSES + 1)
     n = 400
     nodes_x = rng.integers(0, shape[1], n)
     nodes_y = rng.integers(0, shape[0], n)

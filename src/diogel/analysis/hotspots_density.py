@@ -35,9 +35,9 @@ from diogel.analysis.hotspots_moments import (
     MAX_GAUSSIAN_DEGREE,
     binned_gaussian,
     binned_quartic,
-    compiled_pays,
     gaussian_terms,
 )
+from diogel.analysis.hotspots_ring import compiled_pays
 
 __all__ = [
     "GAUSSIAN_CUTOFF",
@@ -65,7 +65,7 @@ _NS_PER_MOMENT = 6.0
 _NS_PER_FFT_UNIT = 1.2
 #: (compiled; the ring correction also runs beside the transforms)
 _NS_PER_RING_NODE = 3.0
-#: The same in NumPy, used for small sums (see ``hotspots_moments.compiled_pays``).
+#: The same in NumPy, used for small sums (see ``hotspots_ring.compiled_pays``).
 _NS_PER_NUMPY_RING = 7.0
 
 

@@ -60,9 +60,11 @@ def add_partnership(
     db.add_partnership(store, partnership_id, name, kind, parent, codes, _now())
 
 
-def _audited(store: Store, by: str, action: str, detail: dict[str, object]) -> None:
+def _audited(
+    store: Store, by: str, action: str, detail: dict[str, object], dataset: str | None = None
+) -> None:
     """One audit entry for a change to who may read what (same transaction as the change)."""
-    db.append_audit(store, _now(), by, action, None, json.dumps(detail, sort_keys=True), 0)
+    db.append_audit(store, _now(), by, action, dataset, json.dumps(detail, sort_keys=True), 0)
 
 
 def add_member(
@@ -106,7 +108,7 @@ def set_dataset_policy(
     with store.transaction():
         db.set_dataset(store, dataset, owner, sensitivity, min_count, description)
         detail = {"owner": owner, "sensitivity": sensitivity, "min_count": min_count}
-        db.append_audit(store, _now(), by, "dataset-policy", dataset, json.dumps(detail), 0)
+        _audited(store, by, "dataset-policy", detail, dataset)
 
 
 def remove_member(

@@ -28,6 +28,10 @@ class ResultCache:
     42
     >>> len(cache)
     1
+    >>> cache.get_or_compute(("mine",), lambda: 7, keep=lambda: False)  # not kept
+    7
+    >>> len(cache)
+    1
     """
 
     def __init__(self, max_entries: int = MAX_ENTRIES) -> None:
@@ -41,8 +45,14 @@ class ResultCache:
     def __len__(self) -> int:
         return len(self._items)
 
-    def get_or_compute(self, key: Hashable, compute: Callable[[], Any]) -> Any:
-        """The cached value for ``key``, computing it (once) if needed."""
+    def get_or_compute(
+        self,
+        key: Hashable,
+        compute: Callable[[], Any],
+        keep: Callable[[], bool] | None = None,
+    ) -> Any:
+        """The cached value for ``key``, computing it (once) if needed; a computed value
+        is kept only if ``keep()`` (when given) says so after computing it."""
         with self._lock:
             if key in self._items:
                 self._items.move_to_end(key)
@@ -57,6 +67,9 @@ class ResultCache:
             value = compute()
             with self._lock:
                 self.misses += 1
+                self._pending.pop(key, None)
+                if keep is not None and not keep():
+                    return value
                 self._items[key] = value
                 while len(self._items) > self._max:
                     self._items.popitem(last=False)

@@ -188,9 +188,14 @@ class AppState:
         """Look sessions and tokens up afresh (after logging out, disabling, revoking)."""
         self._logins.clear()
 
-    def cached(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
-        """``compute()`` once per data version and key."""
-        result: T = self.cache.get_or_compute((self.data_version(), *key), compute)
+    def cached(
+        self,
+        key: tuple[Any, ...],
+        compute: Callable[[], T],
+        keep: Callable[[], bool] | None = None,
+    ) -> T:
+        """``compute()`` once per data version and key (kept only if ``keep()``, if given)."""
+        result: T = self.cache.get_or_compute((self.data_version(), *key), compute, keep)
         return result
 
     @contextmanager
@@ -277,25 +282,9 @@ class Reader:
         if self.audience() != "open":
             return compute()
 
-        def shared() -> T:
-            # Sensitivities are re-read every few seconds: should the data have become
-            # restricted meanwhile, this person's view must not be kept for everyone.
-            before = self.restricted_reads
-            value = compute()
-            if self.restricted_reads != before:
-                raise _NotShared(value)
-            return value
-
-        try:
-            return self.state.cached(("open", *key), shared)
-        except _NotShared as kept:
-            found: T = kept.value
-            return found
-
-
-class _NotShared(Exception):
-    """A result computed from restricted data: returned to its reader, never cached."""
-
-    def __init__(self, value: Any) -> None:
-        super().__init__("not shared")
-        self.value = value
+        # Sensitivities are re-read every few seconds: should the data have become
+        # restricted meanwhile, this person's view is returned but not kept for everyone.
+        before = self.restricted_reads
+        return self.state.cached(
+            ("open", *key), compute, keep=lambda: self.restricted_reads == before
+        )
