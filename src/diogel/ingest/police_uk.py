@@ -378,8 +378,8 @@ def _street(raw: RawTable) -> tuple[pa.Table, pd.DataFrame | None, set[tuple[str
             "reported_by": k(c["reported by"]),
             "category": category.kept(keep),
             "location": k(c["location"]),
-            "lon": lon[keep],
-            "lat": lat[keep],
+            "lon": pa.array(lon[keep], from_pandas=True),  # no location: NULL
+            "lat": pa.array(lat[keep], from_pandas=True),
             "has_location": has[keep],
             "lsoa_code_published": _Codes(c["lsoa code"]).kept(keep),
             "outcome": k(c["last outcome category"]),
@@ -465,8 +465,8 @@ def _stop_search(
             "month": pa.array([first_day] * n, pa.date32()),
             "occurred_at": pa.array(occurred.to_numpy(), pa.timestamp("us")),
             "search_type": col("type"),
-            "lon": lon[keep],
-            "lat": lat[keep],
+            "lon": pa.array(lon[keep], from_pandas=True),  # no location: NULL
+            "lat": pa.array(lat[keep], from_pandas=True),
             "has_location": has[keep],
             "gender": col("gender"),
             "age_range": col("age range"),

@@ -24,6 +24,8 @@ from diogel.storage.sqlstore import SqlStore
 _PLACEHOLDER = re.compile(r"\?")
 #: The advisory lock loads hold until they commit ("Diogel" as a number).
 LOAD_LOCK = 0x44696F67656C
+#: Rows written to COPY at a time (about 9 MB of police.uk CSV).
+COPY_PART_ROWS = 30_000
 # psycopg logs a lost connection as it cleans up; Diogel reports it once, as a StoreError.
 logging.getLogger("psycopg").addHandler(logging.NullHandler())
 
@@ -123,16 +125,23 @@ class PostgresStore(SqlStore):
     def _append(self, table: str, rows: pa.Table) -> None:
         if rows.num_rows == 0:
             return
-        rows = _plain_strings(rows)
         names = rows.column_names
         binary = [n for n in names if pa.types.is_binary(rows.schema.field(n).type)]
-        if binary:  # COPY's CSV has no bytes type: hex-escape them as bytea text
-            rows = _hex_bytes(rows, binary)
-        buffer = io.BytesIO()
-        pacsv.write_csv(rows, buffer, pacsv.WriteOptions(include_header=False))
         statement = f"COPY {table} ({', '.join(names)}) FROM STDIN WITH (FORMAT csv, NULL '')"
-        with self.conn.cursor() as cur, cur.copy(statement) as copy:
-            copy.write(buffer.getvalue())
+        options = pacsv.WriteOptions(include_header=False)
+        # The server parses and stores one part while the next is written as CSV here,
+        # and a writer thread sends them: the two cores work at once, and the CSV of a
+        # large load is never held whole in memory.
+        with self.conn.cursor() as cur:
+            writer = self._psycopg.copy.QueuedLibpqWriter(cur)
+            with cur.copy(statement, writer=writer) as copy:
+                for start in range(0, rows.num_rows, COPY_PART_ROWS):
+                    part = _plain_strings(rows.slice(start, COPY_PART_ROWS))
+                    if binary:  # COPY's CSV has no bytes type: hex-escape them as bytea text
+                        part = _hex_bytes(part, binary)
+                    buffer = io.BytesIO()
+                    pacsv.write_csv(part, buffer, options)
+                    copy.write(buffer.getbuffer())
 
     def _serialise_loads(self) -> None:
         # Two loads at once (two workers, two people) take turns: the second waits for
