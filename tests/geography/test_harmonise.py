@@ -137,3 +137,25 @@ def test_english_codes_follow_the_ons_lookup(geo: Geography) -> None:
     assert codes.tolist() == ["E01000001", "E01034068", "E01034986"]
     assert method.tolist() == ["2021", "merged", "split-largest"]
     assert geo.council_of_lsoa(codes).tolist() == ["E09000001", "E06000063", "E10000016"]
+
+
+def test_few_and_many_codes_are_tested_alike(
+    geo: Geography, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Small inputs are tested against a Python set, large ones through Arrow: both give
+    the same answers for every kind of code, including missing and untidy ones."""
+    from diogel.geography.harmonise import _Members
+
+    x, y = inside(geo, SPLIT_21[2])
+    codes = np.array(
+        [UNCHANGED, MERGED_11, SPLIT_11, None, " w01000003 ", "E01000001", "W01999999", ""] * 50,
+        dtype=object,
+    )
+    xs, ys = np.full(len(codes), x), np.full(len(codes), y)
+    few = geo.harmonise_lsoa(codes, xs, ys)
+    monkeypatch.setattr(_Members, "FEW", 0)
+    many = geo.harmonise_lsoa(codes, xs, ys)
+    assert few[0].tolist() == many[0].tolist() and few[1].tolist() == many[1].tolist()
+    assert few[0][:3].tolist() == [UNCHANGED, MERGED_21, SPLIT_21[2]]
+    assert few[1][:3].tolist() == ["2021", "merged", "split-point"]
+    assert few[0][4] == UNCHANGED

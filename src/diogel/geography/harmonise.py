@@ -102,13 +102,14 @@ class LsoaHarmoniser:
         ):
             children.setdefault(str(old), []).append(str(new))
         codes21 = set(self._codes21)
+        self._members21 = _Members(codes21)
         # 2011 codes that survive as 2021 codes are handled as "2021" before any mapping.
         gone = {old: kids for old, kids in children.items() if old not in codes21}
         self._merged: dict[str, str] = {
             old: kids[0] for old, kids in gone.items() if len(kids) == 1
         }
         split = {old: kids for old, kids in gone.items() if len(kids) > 1}
-        self._split_parents = pd.Index(list(split), dtype=object)
+        self._split_parents = _Members(set(split))
         self._parent_of_child: dict[str, str] = {
             child: parent for parent, kids in split.items() for child in kids
         }
@@ -145,7 +146,7 @@ class LsoaHarmoniser:
         out = np.full(n, None, dtype=object)
         method = np.full(n, "none", dtype=object)
 
-        is21 = _isin(clean, self._codes21)
+        is21 = self._members21.isin(clean)
         out[is21] = clean[is21].to_numpy()
         method[is21] = "2021"
 
@@ -158,7 +159,7 @@ class LsoaHarmoniser:
         out[is_merged] = merged_to[is_merged].to_numpy()
         method[is_merged] = "merged"
 
-        is_split = _isin(clean, self._split_parents) & ~is21
+        is_split = self._split_parents.isin(clean) & ~is21
         needs_point = ~(is21 | english | is_merged)  # splits, missing and unknown codes
         rows = np.flatnonzero(needs_point)
         located = np.full(n, None, dtype=object)
@@ -182,10 +183,28 @@ class LsoaHarmoniser:
         return out, method
 
 
-def _isin(values: pd.Series, members: pd.Index) -> npt.NDArray[np.bool_]:
-    """Membership through Arrow: pandas' own ``isin`` on Arrow strings is slow."""
-    found = pc.is_in(
-        pa.array(values, pa.string(), from_pandas=True),
-        value_set=pa.array(members.to_numpy(), pa.string()),
-    )
-    return np.asarray(pc.fill_null(found, False).to_numpy(zero_copy_only=False), dtype=bool)
+class _Members:
+    """A set of codes to test strings against, quickly for few strings and for many.
+
+    Arrow's ``is_in`` hashes its whole value set (35,000 codes for England and Wales) on
+    every call, which costs more than the test itself when a load asks about a few
+    hundred new codes at a time; a Python set answers those directly.
+    """
+
+    #: Up to this many strings are tested one by one against the Python set.
+    FEW = 20_000
+
+    def __init__(self, members: set[str]) -> None:
+        self._set = frozenset(members)
+        self._arrow = pa.array(sorted(members), pa.string())
+
+    def isin(self, values: pd.Series) -> npt.NDArray[np.bool_]:
+        """True where a value is a member (missing values are not)."""
+        if len(values) <= self.FEW:
+            members = self._set
+            return np.fromiter(
+                (v in members for v in values.tolist()), dtype=bool, count=len(values)
+            )
+        # pandas' own isin on Arrow strings is slow: ask Arrow.
+        found = pc.is_in(pa.array(values, pa.string(), from_pandas=True), value_set=self._arrow)
+        return np.asarray(pc.fill_null(found, False).to_numpy(zero_copy_only=False), dtype=bool)
