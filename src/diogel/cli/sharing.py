@@ -15,21 +15,35 @@ if TYPE_CHECKING:
 _JSON = click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 
 
-def _operator() -> str:
-    """Who runs this command, for the audit log: the login name of the shell."""
-    import getpass
+def cli_operator() -> str:
+    """Who runs this command, as the audit log records them: ``cli:`` and the name of the
+    account the process runs as (``cli:#UID`` when the account has no name, e.g. in a
+    container). It comes from the operating system, not from the environment, so setting
+    ``USER`` or ``LOGNAME`` cannot change it."""
+    import os
 
     try:
-        return f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):  # no name for this user id (e.g. in a container)
-        return "cli"
+        import pwd
+    except ImportError:  # Windows: the account the system logged in
+        try:
+            return f"cli:{os.getlogin()}"
+        except OSError:
+            return "cli"
+    uid = os.getuid()
+    try:
+        return f"cli:{pwd.getpwuid(uid).pw_name}"
+    except KeyError:  # no name for this user id
+        return f"cli:#{uid}"
 
 
-_BY = click.option(
+#: ``--by USER``: on whose behalf the operator acts. Who ran the command is always
+#: recorded as well, and cannot be replaced.
+BY = click.option(
     "--by",
-    default=_operator,
-    show_default="your login name",
-    help="Who makes the change (audited).",
+    "on_behalf_of",
+    metavar="USER",
+    help="Act on behalf of this active Diogel user (see 'diogel users list'). The audit "
+    "log records your login name as cli:NAME and this user as on_behalf_of.",
 )
 
 
@@ -118,16 +132,22 @@ def members() -> None:
 @click.option("--agency")
 @click.option("--partnership")
 @click.option("--role", required=True, type=click.Choice(["viewer", "analyst", "ig-lead"]))
-@_BY
+@BY
 @click.pass_obj
 def members_add(
-    state: State, username: str, agency: str | None, partnership: str | None, role: str, by: str
+    state: State,
+    username: str,
+    agency: str | None,
+    partnership: str | None,
+    role: str,
+    on_behalf_of: str | None,
 ) -> None:
     """Make a web user a member of an agency or a partnership (audited)."""
     from diogel.sharing.registry import add_member
 
     kind, body = _body(agency, partnership)
-    add_member(state.store, username, kind, body, role, by=by)
+    add_member(state.store, username, kind, body, role, by=cli_operator(),
+               on_behalf_of=on_behalf_of)  # fmt: skip
     click.echo(f"{username} is now {role} in {kind} {body}.")
 
 
@@ -135,16 +155,21 @@ def members_add(
 @click.argument("username")
 @click.option("--agency")
 @click.option("--partnership")
-@_BY
+@BY
 @click.pass_obj
 def members_remove(
-    state: State, username: str, agency: str | None, partnership: str | None, by: str
+    state: State,
+    username: str,
+    agency: str | None,
+    partnership: str | None,
+    on_behalf_of: str | None,
 ) -> None:
     """End a web user's membership of an agency or a partnership (audited)."""
     from diogel.sharing.registry import remove_member
 
     kind, body = _body(agency, partnership)
-    remove_member(state.store, username, kind, body, by=by)
+    remove_member(state.store, username, kind, body, by=cli_operator(),
+                  on_behalf_of=on_behalf_of)  # fmt: skip
     click.echo(f"{username} is no longer a member of {kind} {body}.")
 
 
@@ -178,7 +203,7 @@ def dataset_policy() -> None:
 )
 @click.option("--min-count", type=int, default=5, show_default=True, help="Special category k.")
 @click.option("--description")
-@_BY
+@BY
 @click.pass_obj
 def dataset_policy_set(
     state: State,
@@ -187,7 +212,7 @@ def dataset_policy_set(
     sensitivity: str,
     min_count: int,
     description: str | None,
-    by: str,
+    on_behalf_of: str | None,
 ) -> None:
     """Declare a dataset's owner and sensitivity (audited)."""
     from diogel.sharing.registry import set_dataset_policy
@@ -199,7 +224,8 @@ def dataset_policy_set(
         sensitivity,
         min_count=min_count,
         description=description,
-        by=by,
+        by=cli_operator(),
+        on_behalf_of=on_behalf_of,
     )
     click.echo(f"{dataset}: owned by {owner}, {sensitivity}.")
 

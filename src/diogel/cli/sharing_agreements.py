@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from diogel.cli.base import State, cli, emit_json
-from diogel.cli.sharing import _JSON, _table
+from diogel.cli.sharing import _JSON, BY, _table, cli_operator
 from diogel.errors import InputError
 
 
@@ -16,13 +16,14 @@ def agreements() -> None:
 
 @agreements.command("add")
 @click.argument("path", type=click.Path())
+@BY
 @click.pass_obj
-def agreements_add(state: State, path: str) -> None:
-    """Check and store an agreement written as a TOML file (see docs/sharing.md)."""
+def agreements_add(state: State, path: str, on_behalf_of: str | None) -> None:
+    """Check and store an agreement written as a TOML file (see docs/sharing.md; audited)."""
     from diogel.sharing.agreements import add_agreement, read_agreement
 
     agreement = read_agreement(path)
-    add_agreement(state.store, agreement)
+    add_agreement(state.store, agreement, by=cli_operator(), on_behalf_of=on_behalf_of)
     click.echo(
         f"Added agreement {agreement.agreement_id}: in force {agreement.starts_on} "
         f"until {agreement.expires_on} (level {agreement.level})."
@@ -59,14 +60,17 @@ def agreements_show(state: State, agreement_id: str, as_json: bool) -> None:
 
 @agreements.command("revoke")
 @click.argument("agreement_id")
-@click.option("--by", required=True, help="Who revokes it.")
+@BY
 @click.option("--reason", required=True)
 @click.pass_obj
-def agreements_revoke(state: State, agreement_id: str, by: str, reason: str) -> None:
-    """Revoke an agreement: it grants nothing from now on."""
+def agreements_revoke(
+    state: State, agreement_id: str, on_behalf_of: str | None, reason: str
+) -> None:
+    """Revoke an agreement: it grants nothing from now on (audited)."""
     from diogel.sharing.agreements import revoke_agreement
 
-    revoke_agreement(state.store, agreement_id, by=by, reason=reason)
+    revoke_agreement(state.store, agreement_id, by=cli_operator(), reason=reason,
+                     on_behalf_of=on_behalf_of)  # fmt: skip
     click.echo(f"Revoked {agreement_id}; access under it has stopped.")
 
 
@@ -133,16 +137,17 @@ def retention() -> None:
 
 @retention.command("apply")
 @click.option("--dry-run", is_flag=True, help="Count, delete nothing.")
-@click.option("--by", "actor", default="system", show_default=True, help="Who runs it (audited).")
+@BY
 @_JSON
 @click.pass_obj
-def retention_apply(state: State, dry_run: bool, actor: str, as_json: bool) -> None:
+def retention_apply(state: State, dry_run: bool, on_behalf_of: str | None, as_json: bool) -> None:
     """Apply retention to every shared dataset; each deletion is an audit entry."""
     from dataclasses import asdict
 
     from diogel.sharing.retention import apply_retention
 
-    results = apply_retention(state.store, actor=actor, dry_run=dry_run)
+    results = apply_retention(state.store, actor=cli_operator(), on_behalf_of=on_behalf_of,
+                              dry_run=dry_run)  # fmt: skip
     if as_json:
         emit_json([asdict(r) for r in results])
         return

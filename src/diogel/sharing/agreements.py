@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from diogel.errors import InputError, NotFoundError
-from diogel.sharing import checks
+from diogel.sharing import actors, checks
 from diogel.storage import sharing as db
 from diogel.storage.base import Store
 from diogel.storage.partners import EVENT_COLUMNS
@@ -172,12 +172,19 @@ def _dataset(item: dict[str, Any]) -> tuple[str, tuple[str, ...] | None]:
 
 
 def add_agreement(
-    store: Store, agreement: Agreement, *, by: str = "system", now: dt.datetime | None = None
+    store: Store,
+    agreement: Agreement,
+    *,
+    by: str = "system",
+    on_behalf_of: str | None = None,
+    now: dt.datetime | None = None,
 ) -> None:
     """Store an agreement after checking it against what is registered: parties exist, each
     dataset is declared and its owner is a providing party, and the owner has signed.
-    ``by`` (who added it) is recorded in the audit log."""
+    ``by`` (who added it) and ``on_behalf_of`` which user (if any, see
+    :func:`diogel.sharing.actors.on_behalf_of`) are recorded in the audit log."""
     by = checks.text(by, "added by", limit=200)
+    behalf = actors.on_behalf_of(store, on_behalf_of)
     if db.agreement(store, agreement.agreement_id) is not None:
         raise InputError(
             f"agreement '{agreement.agreement_id}' already exists",
@@ -216,7 +223,8 @@ def add_agreement(
         a.areas,
         a.signatories,
     )  # fmt: skip
-    db.append_audit(store, now, by, "agreement", None, json.dumps({"agreement": a.agreement_id}), 0)
+    detail = actors.noted({"agreement": a.agreement_id}, behalf)
+    db.append_audit(store, now, by, "agreement", None, json.dumps(detail), 0)
 
 
 def show_agreement(store: Store, agreement_id: str) -> dict[str, Any]:
@@ -256,9 +264,18 @@ def _state(row: Any, at: dt.datetime) -> str:
 
 
 def revoke_agreement(
-    store: Store, agreement_id: str, *, by: str, reason: str, now: dt.datetime | None = None
+    store: Store,
+    agreement_id: str,
+    *,
+    by: str,
+    reason: str,
+    on_behalf_of: str | None = None,
+    now: dt.datetime | None = None,
 ) -> None:
-    """Revoke an agreement: from this moment it grants nothing."""
+    """Revoke an agreement: from this moment it grants nothing. The agreement keeps
+    ``by`` whom it was revoked; the audit log also records ``on_behalf_of`` which user
+    (if any)."""
+    behalf = actors.on_behalf_of(store, on_behalf_of)
     found = show_agreement(store, agreement_id)
     if found["revoked_at"] is not None:
         raise InputError(f"agreement '{agreement_id}' is already revoked", hint="nothing to do")
@@ -270,4 +287,5 @@ def revoke_agreement(
         checks.text(by, "revoked by", limit=200),
         checks.text(reason, "reason"),
     )
-    db.append_audit(store, now, by, "revoke", None, json.dumps({"agreement": agreement_id}), 0)
+    detail = actors.noted({"agreement": agreement_id}, behalf)
+    db.append_audit(store, now, by, "revoke", None, json.dumps(detail), 0)

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from diogel.errors import InputError, NotFoundError
-from diogel.sharing import checks
+from diogel.sharing import actors, checks
 from diogel.storage import sharing as db
 from diogel.storage.base import Store
 
@@ -61,27 +61,43 @@ def add_partnership(
 
 
 def _audited(
-    store: Store, by: str, action: str, detail: dict[str, object], dataset: str | None = None
+    store: Store,
+    by: str,
+    action: str,
+    detail: dict[str, object],
+    dataset: str | None = None,
+    behalf: str | None = None,
 ) -> None:
     """One audit entry for a change to who may read what (same transaction as the change)."""
-    db.append_audit(store, _now(), by, action, dataset, json.dumps(detail, sort_keys=True), 0)
+    text = json.dumps(actors.noted(detail, behalf), sort_keys=True)
+    db.append_audit(store, _now(), by, action, dataset, text, 0)
 
 
 def add_member(
-    store: Store, username: str, kind: str, body_id: str, role: str, *, by: str = "system"
+    store: Store,
+    username: str,
+    kind: str,
+    body_id: str,
+    role: str,
+    *,
+    by: str = "system",
+    on_behalf_of: str | None = None,
 ) -> None:
     """Make a person (web user name) a member of an agency or partnership with a role
     (``viewer`` sees counts only; ``analyst`` and ``ig-lead`` what agreements allow).
-    The change, and ``by`` whom, is an entry in the audit log."""
+    The change, ``by`` whom and ``on_behalf_of`` which user (if any, see
+    :func:`diogel.sharing.actors.on_behalf_of`), is an entry in the audit log."""
     username = checks.username(username)
     kind = checks.choice(kind, ("agency", "partnership"), "body kind")
     body_id = checks.identifier(body_id, f"{kind} id")
     role = checks.choice(role, tuple(checks.ROLE_LEVEL), "role")
     by = checks.text(by, "changed by", limit=200)
+    behalf = actors.on_behalf_of(store, on_behalf_of)
     _must_exist(store, kind, body_id)
     with store.transaction():
         db.set_membership(store, username, kind, body_id, role)
-        _audited(store, by, "membership", {"user": username, kind: body_id, "role": role})
+        detail: dict[str, object] = {"user": username, kind: body_id, "role": role}
+        _audited(store, by, "membership", detail, behalf=behalf)
 
 
 def set_dataset_policy(
@@ -93,9 +109,11 @@ def set_dataset_policy(
     min_count: int = 5,
     description: str | None = None,
     by: str = "system",
+    on_behalf_of: str | None = None,
 ) -> None:
     """Declare the agency that owns a dataset, its sensitivity and (for special category
-    data) the smallest count that may be shown; audited, with ``by`` whom."""
+    data) the smallest count that may be shown; audited, with ``by`` whom and
+    ``on_behalf_of`` which user (if any)."""
     dataset = checks.identifier(dataset, "dataset")
     owner = checks.identifier(owner, "owner agency")
     sensitivity = checks.choice(sensitivity, checks.SENSITIVITIES, "sensitivity")
@@ -104,18 +122,25 @@ def set_dataset_policy(
     if description is not None:
         description = checks.text(description, "description")
     by = checks.text(by, "changed by", limit=200)
+    behalf = actors.on_behalf_of(store, on_behalf_of)
     _must_exist(store, "agency", owner)
     with store.transaction():
         db.set_dataset(store, dataset, owner, sensitivity, min_count, description)
         detail = {"owner": owner, "sensitivity": sensitivity, "min_count": min_count}
-        _audited(store, by, "dataset-policy", detail, dataset)
+        _audited(store, by, "dataset-policy", detail, dataset, behalf)
 
 
 def remove_member(
-    store: Store, username: str, kind: str, body_id: str, *, by: str = "system"
+    store: Store,
+    username: str,
+    kind: str,
+    body_id: str,
+    *,
+    by: str = "system",
+    on_behalf_of: str | None = None,
 ) -> None:
     """End a person's membership (and so their role) in an agency or partnership;
-    audited, with ``by`` whom.
+    audited, with ``by`` whom and ``on_behalf_of`` which user (if any).
 
     Examples
     --------
@@ -131,13 +156,14 @@ def remove_member(
     kind = checks.choice(kind, ("agency", "partnership"), "body kind")
     body_id = checks.identifier(body_id, f"{kind} id")
     by = checks.text(by, "changed by", limit=200)
+    behalf = actors.on_behalf_of(store, on_behalf_of)
     _must_exist(store, kind, body_id)
     with store.transaction():
         if not db.remove_membership(store, username, kind, body_id):
             raise NotFoundError(
                 f"{username} is not a member of {kind} '{body_id}'", hint="nothing to remove"
             )
-        _audited(store, by, "membership-end", {"user": username, kind: body_id})
+        _audited(store, by, "membership-end", {"user": username, kind: body_id}, behalf=behalf)
 
 
 def memberships(store: Store, username: str | None = None) -> pd.DataFrame:

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
+from diogel.sharing import actors
 from diogel.storage import sharing as db
 from diogel.storage.base import Store
 
@@ -34,11 +35,18 @@ def cutoff_for(today: dt.date, days: int) -> dt.date:
 
 
 def apply_retention(
-    store: Store, *, actor: str = "system", now: dt.datetime | None = None, dry_run: bool = False
+    store: Store,
+    *,
+    actor: str = "system",
+    on_behalf_of: str | None = None,
+    now: dt.datetime | None = None,
+    dry_run: bool = False,
 ) -> list[RetentionResult]:
     """For each dataset shared under an agreement (not open data), delete records from
     months before the longest retention period of the agreements that share it; each
-    deletion and its count is one audit entry, in the same transaction."""
+    deletion and its count is one audit entry, in the same transaction, recording the
+    ``actor`` and ``on_behalf_of`` which user (if any)."""
+    behalf = actors.on_behalf_of(store, on_behalf_of)
     now = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
     results = []
     for dataset, days, agreement_id in db.retention_periods(store):
@@ -51,7 +59,9 @@ def apply_retention(
                 deleted = db.count_before(store, dataset, cutoff)
             else:
                 deleted = db.delete_before(store, dataset, cutoff)
-                detail = {"agreement": agreement_id, "retention_days": days, "cutoff": cutoff}
+                detail = actors.noted(
+                    {"agreement": agreement_id, "retention_days": days, "cutoff": cutoff}, behalf
+                )
                 db.append_audit(
                     store,
                     now,

@@ -84,6 +84,11 @@ def create_user(store: Store, username: str, password: str, role: str = "viewer"
             f"'{username}' cannot be a user name",
             hint="use 1 to 64 letters, digits or punctuation, with no spaces",
         )
+    if ":" in name:
+        # The audit log records the operator of the command line as cli:LOGIN; no web
+        # user may be named so that their changes could be taken for an operator's.
+        raise InputError(f"'{username}' cannot be a user name: it contains ':'",
+                         hint="use a name without ':'")  # fmt: skip
     if len(password) < MIN_PASSWORD:
         raise InputError(
             f"the password for '{name}' is too short",
