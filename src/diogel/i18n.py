@@ -14,6 +14,9 @@ Examples
 'Mawrth'
 >>> translator("en").month_year(2024, 3)
 'March 2024'
+
+Errors raised with a template and values (see ``diogel.errors.DiogelError``) are shown in
+either language by :meth:`Translator.error`; the library itself only ever writes English.
 """
 
 from __future__ import annotations
@@ -28,9 +31,20 @@ from babel.dates import format_date
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
 
-from diogel.errors import InputError
+from diogel.errors import DiogelError, InputError, Term
 
 LANGUAGES: Final = ("en", "cy")
+
+
+@dataclass(frozen=True)
+class ErrorText:
+    """An error's message and hint as shown in one language."""
+
+    message: str
+    hint: str | None = None
+    #: True when the error has no translation and is shown in English on a page in
+    #: another language (the page should say so).
+    english: bool = False
 
 
 @dataclass(frozen=True)
@@ -61,6 +75,48 @@ class Translator:
     def ngettext(self, singular: str, plural: str, n: int, **values: Any) -> str:
         """Singular or plural; Welsh counting is written into each message's wording."""
         return self.gettext(singular if n == 1 else plural, n=n, **values)
+
+    def error(self, error: DiogelError) -> ErrorText:
+        """An error's message and hint in this language: its templates translated and
+        filled in with its values, translating the words marked with ``N_`` (a Welsh
+        message writes ``{what_soft}`` for the word ``{what}`` with its soft mutation).
+
+        An error with no translation is shown in English (``english`` is true) and its
+        messages are added to ``misses``.
+
+        Examples
+        --------
+        >>> from diogel.errors import N_, InputError
+        >>> err = InputError("{what} {value!r} is not a date", hint="write YYYY-MM-DD",
+        ...                  what=N_("starts"), value="soon")
+        >>> translator("cy").error(err).message
+        "dyddiad dechrau: nid yw 'soon' yn ddyddiad"
+        >>> translator("en").error(err).hint
+        'write YYYY-MM-DD'
+        >>> Translator("cy").error(InputError("a message with no translation")).english
+        True
+        """
+        if self.lang == "en":
+            return ErrorText(error.message, error.hint)
+        wanted = [m for m in (error.template, error.hint_template) if m]
+        gaps = [m for m in wanted if m not in self.messages]
+        if gaps:
+            self.misses.update(gaps)
+            return ErrorText(error.message, error.hint, english=True)
+        values: dict[str, Any] = {}
+        for key, value in error.values.items():
+            values[key] = self.gettext(value) if isinstance(value, Term) else value
+            if isinstance(values[key], str):
+                values[f"{key}_soft"] = self.soft(values[key])
+        message = self.messages[error.template]
+        hint = self.messages[error.hint_template] if error.hint_template else None
+        if not error.values:  # as the error filled its English: no values, no placeholders
+            return ErrorText(message, hint)
+        try:
+            return ErrorText(message.format(**values), hint.format(**values) if hint else None)
+        except (KeyError, IndexError, ValueError):  # a translation that does not fit its values
+            self.misses.update(wanted)
+            return ErrorText(error.message, error.hint, english=True)
 
     def soft(self, text: str) -> str:
         """Welsh soft mutation of the first word (after "o", "i", "am", "gan", ...);

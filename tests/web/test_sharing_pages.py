@@ -476,6 +476,87 @@ def test_welsh_pages_ask_for_nothing_untranslated(registered: Any) -> None:
     assert "Cytundeb rhannu gwybodaeth" in page and "Mewn grym" in page
 
 
+#: Bad forms a person may send, and what the page says back in English and in Welsh
+#: (message, then hint, as shown once the HTML is unescaped).
+REFUSED = {
+    "expiry before start": (
+        "/admin/agreements", agreement_form(expires=str(TODAY - dt.timedelta(days=60))),
+        ("An agreement must expire after it starts.",
+         "What to do: make the expiry date ('expires') later than the start date ('starts')"),
+        ("Rhaid i gytundeb ddod i ben ar ôl iddo ddechrau.",
+         "Beth i'w wneud: rhowch ddyddiad dod i ben ('expires') sy'n hwyrach na'r dyddiad "
+         "dechrau ('starts')"),
+    ),
+    "duplicate agency": (
+        "/admin/agencies", {"agency_id": "abuhb", "name": "Aneurin Bevan", "kind": "health-board"},
+        ("Agency 'abuhb' already exists.", "What to do: choose another id"),
+        ("Mae'r asiantaeth 'abuhb' yn bodoli eisoes.", "Beth i'w wneud: dewiswch ddynodydd arall"),
+    ),
+    "no such membership": (
+        "/admin/partnerships/newport-csp/members/remove", {"username": "bob"},
+        ("Bob is not a member of partnership 'newport-csp'.", "What to do: nothing to remove"),
+        ("Nid yw bob yn aelod o'r bartneriaeth 'newport-csp'.",
+         "Beth i'w wneud: nid oes dim i'w dynnu"),
+    ),
+    "unknown role": (
+        "/admin/agencies/abuhb/members", {"username": "hana", "role": "owner"},
+        ("Role 'owner' is not known.", "What to do: choose from viewer, analyst, ig-lead"),
+        ("Rôl: nid yw 'owner' yn un o'r dewisiadau.",
+         "Beth i'w wneud: dewiswch o blith viewer, analyst, ig-lead"),
+    ),
+    "no reason to revoke": (
+        "/admin/agreements/abuhb-istv-newport/revoke", {"reason": " "},
+        ("Reason must be text of 1 to 2000 characters.", "What to do: give the reason"),
+        ("Rheswm: rhaid rhoi testun o 1 i 2000 nod.", "Beth i'w wneud: rhowch reswm"),
+    ),
+    "small count": (
+        "/admin/datasets", {"dataset": ISTV, "owner": "abuhb", "sensitivity": "special",
+                            "min_count": "1"},
+        ("Min count must be 2 to 100; received 1.", "What to do: NHS uses 5"),
+        ("Rhaid i'r cyfrif lleiaf a ddangosir fod rhwng 2 a 100; cafwyd 1.",
+         "Beth i'w wneud: mae'r GIG yn defnyddio 5"),
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", ["en", "cy"])
+@pytest.mark.parametrize("case", sorted(REFUSED))
+def test_the_librarys_refusals_are_shown_in_the_pages_language(
+    registered: Any, case: str, lang: str
+) -> None:
+    import html
+
+    path, data, english, welsh = REFUSED[case]
+    if "revoke" in path:
+        assert post(registered, "/admin/agreements", agreement_form()).status_code == 303
+    assert registered.get(f"/admin/agencies?lang={lang}").status_code == 200  # remembered
+    got = post(registered, path, data)
+    assert got.status_code == 400, got.text
+    shown = html.unescape(got.text)
+    summary = shown[shown.index('id="problem"') :]
+    summary = summary[: summary.index("</div>")]
+    message, hint = welsh if lang == "cy" else english
+    assert message in summary and hint in summary, summary
+    assert (english if lang == "cy" else welsh)[0] not in summary
+    assert "Saesneg yn unig" not in summary and "only available in English" not in summary
+    assert ("Ni chadwyd dim." if lang == "cy" else "Nothing was saved.") in summary
+
+
+def test_an_error_with_no_welsh_says_it_is_in_english() -> None:
+    """An error without a translation is shown as it is and marked, so that the page
+    adds its note in Welsh (the library's own errors all have Welsh: one is made here)."""
+    from diogel.errors import InputError
+    from diogel.i18n import translator
+    from diogel.web.sharing_forms import problem
+
+    untranslated = "a message nobody has translated"
+    shown = problem(InputError(untranslated, hint="none"), "cy")
+    translator("cy").misses.difference_update({untranslated, "none"})  # made up: no gap
+    assert shown == {"message": "A message nobody has translated.", "hint": "none",
+                     "english": True}  # fmt: skip
+    assert not problem(InputError(untranslated), "en")["english"]
+
+
 def _ours() -> dict[str, str]:
     from babel.messages.pofile import read_po
 

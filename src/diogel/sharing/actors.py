@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from typing import Final
 
-from diogel.errors import InputError, NotFoundError
+from diogel.errors import N_, InputError, NotFoundError
 from diogel.storage.base import Store
 
 #: The key, in an audit entry's details (its ``query`` JSON), of the user a change was
 #: made on behalf of.
 ON_BEHALF_OF: Final = "on_behalf_of"
 
-_HINT = "name an active user shown by 'diogel users list', or leave it out"
+_HINT: Final = N_("name an active user shown by 'diogel users list', or leave it out")
 
 
 def on_behalf_of(store: Store, name: object) -> str | None:
@@ -43,15 +43,18 @@ def on_behalf_of(store: Store, name: object) -> str | None:
     if name is None:
         return None
     if not isinstance(name, str) or not name.strip():
-        raise InputError(f"the user acted on behalf of must be a user name; received {name!r}",
-                         hint=_HINT)  # fmt: skip
+        raise InputError("the user acted on behalf of must be a user name; received {name!r}",
+                         hint=_HINT, name=name)  # fmt: skip
     row = user_by_name(store, name.strip())
     if row is None:
-        raise NotFoundError(f"no Diogel user called '{name}' to act on behalf of", hint=_HINT)
+        raise NotFoundError(
+            "no Diogel user called '{name}' to act on behalf of", hint=_HINT, name=name
+        )
     if row.disabled:
         raise InputError(
-            f"user '{row.username}' is disabled, so nothing can be done on their behalf",
+            "user '{username}' is disabled, so nothing can be done on their behalf",
             hint=_HINT,
+            username=row.username,
         )
     return row.username
 

@@ -7,11 +7,11 @@ import json
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import pandas as pd
 
-from diogel.errors import InputError, NotFoundError
+from diogel.errors import N_, InputError, NotFoundError
 from diogel.sharing import actors, checks
 from diogel.storage import sharing as db
 from diogel.storage.base import Store
@@ -24,6 +24,17 @@ FIELDS = frozenset(EVENT_COLUMNS) | frozenset(_INCIDENT_COLUMNS)
 _BOOKKEEPING = frozenset({"dataset", "source", "file_id", "line"})
 #: Partner datasets are named ``partner:<name>``; other datasets are incident sources.
 PARTNER_PREFIX = "partner:"
+
+
+#: "Named as a party more than once", for each kind of party.
+_NAMED_TWICE: Final = {
+    "agency": N_("agency '{party}' is named as a party more than once"),
+    "partnership": N_("partnership '{party}' is named as a party more than once"),
+}
+#: "Names none", for each list an agreement must have.
+_NONE_NAMED: Final = {"parties": N_("the agreement names no parties"),
+                      "datasets": N_("the agreement names no datasets"),
+                      "signatories": N_("the agreement names no signatories")}  # fmt: skip
 
 
 def shareable_fields(dataset: str) -> tuple[str, ...]:
@@ -66,9 +77,12 @@ def read_agreement(path: str | Path) -> Agreement:
     try:
         raw = tomllib.loads(p.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise NotFoundError(f"no agreement file '{p}'", hint="check the path") from None
+        raise NotFoundError(
+            "no agreement file '{path}'", hint="check the path", path=str(p)
+        ) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"agreement file '{p}' is not valid TOML ({exc})", hint="fix it") from None
+        raise InputError("agreement file '{path}' is not valid TOML ({problem})", hint="fix it",
+                         path=str(p), problem=str(exc)) from None  # fmt: skip
     return parse_agreement(raw)
 
 
@@ -78,13 +92,14 @@ def parse_agreement(raw: dict[str, Any]) -> Agreement:
              "retention_days", "parties", "datasets", "areas", "signatories"}  # fmt: skip
     extra = sorted(set(raw) - known)
     if extra:
-        raise InputError(f"unknown agreement keys {extra}", hint=f"use {', '.join(sorted(known))}")
+        raise InputError("unknown agreement keys {extra}", hint="use {known}", extra=extra,
+                         known=", ".join(sorted(known)))  # fmt: skip
     for key in ("id", "title", "purpose", "legal_basis", "starts", "expires", "retention_days"):
         if key not in raw:
-            raise InputError(f"the agreement has no '{key}'", hint="see docs/sharing.md")
-    starts = checks.date(raw["starts"], "starts")
-    expires = checks.date(raw["expires"], "expires")
-    review = None if raw.get("review") is None else checks.date(raw["review"], "review")
+            raise InputError("the agreement has no '{key}'", hint="see docs/sharing.md", key=key)
+    starts = checks.date(raw["starts"], N_("starts"))
+    expires = checks.date(raw["expires"], N_("expires"))
+    review = None if raw.get("review") is None else checks.date(raw["review"], N_("review"))
     if expires <= starts:
         raise InputError(
             "an agreement must expire after it starts",
@@ -98,23 +113,25 @@ def parse_agreement(raw: dict[str, Any]) -> Agreement:
     days = raw["retention_days"]
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 36500:
         raise InputError(
-            f"retention days must be a whole number from 1 to 36500; received {days!r}",
+            "retention days must be a whole number from 1 to 36500; received {days!r}",
             hint="e.g. 730 (two years)",
+            days=days,
         )
     parties = tuple(
         (
-            checks.choice(p.get("kind"), ("agency", "partnership"), "party kind"),
-            checks.identifier(p.get("id"), "party id"),
-            checks.choice(p.get("role"), ("provider", "recipient"), "party role"),
+            checks.choice(p.get("kind"), checks.BODY_KINDS, N_("party kind")),
+            checks.identifier(p.get("id"), N_("party id")),
+            checks.choice(p.get("role"), ("provider", "recipient"), N_("party role")),
         )
         for p in _tables(raw, "parties")
     )
     named = [(kind, party_id) for kind, party_id, _ in parties]
-    twice = sorted({f"{k} '{p}'" for k, p in named if named.count((k, p)) > 1})
-    if twice:
+    twice = sorted({(k, p) for k, p in named if named.count((k, p)) > 1})
+    if twice:  # the first of them: a Welsh message words each kind of party differently
         raise InputError(
-            f"{', '.join(twice)} is named as a party more than once",
+            _NAMED_TWICE[twice[0][0]],
             hint="name each agency or partnership once, as provider or as recipient",
+            party=twice[0][1],
         )
     roles = {role for _, _, role in parties}
     if roles != {"provider", "recipient"}:
@@ -126,21 +143,22 @@ def parse_agreement(raw: dict[str, Any]) -> Agreement:
     names = [name for name, _ in datasets]
     repeated = sorted({n for n in names if names.count(n) > 1})
     if repeated:
-        raise InputError(f"datasets {repeated} are named more than once", hint="name each once")
+        raise InputError("datasets {repeated} are named more than once", hint="name each once",
+                         repeated=repeated)  # fmt: skip
     signatories = tuple(
         (
-            checks.text(s.get("name"), "signatory name", limit=200),
-            checks.identifier(s.get("agency"), "signatory agency"),
-            checks.date(s.get("signed"), "signed"),
+            checks.text(s.get("name"), N_("signatory name"), limit=200),
+            checks.identifier(s.get("agency"), N_("signatory agency")),
+            checks.date(s.get("signed"), N_("signed")),
         )
         for s in _tables(raw, "signatories")
     )
     return Agreement(
-        checks.identifier(raw["id"], "agreement id"),
-        checks.text(raw["title"], "title", limit=300),
-        checks.text(raw["purpose"], "purpose"),
-        checks.text(raw["legal_basis"], "legal basis"),
-        checks.choice(raw.get("level", "aggregate"), checks.LEVELS, "level"),
+        checks.identifier(raw["id"], N_("agreement id")),
+        checks.text(raw["title"], N_("title"), limit=300),
+        checks.text(raw["purpose"], N_("purpose")),
+        checks.text(raw["legal_basis"], N_("legal basis")),
+        checks.choice(raw.get("level", "aggregate"), checks.LEVELS, N_("level")),
         starts, review, expires, days, parties, datasets,
         tuple(checks.areas(raw.get("areas", []))), signatories,
     )  # fmt: skip
@@ -150,24 +168,25 @@ def _tables(raw: dict[str, Any], key: str) -> list[dict[str, Any]]:
     items = raw.get(key)
     if not isinstance(items, list) or not items or not all(isinstance(i, dict) for i in items):
         raise InputError(
-            f"the agreement names no {key}",
-            hint=f"name at least one (in an agreement file, [[{key}]] tables: see docs/sharing.md)",
+            _NONE_NAMED[key],
+            hint="name at least one (in an agreement file, [[{key}]] tables: see docs/sharing.md)",
+            key=key,
         )
     return items
 
 
 def _dataset(item: dict[str, Any]) -> tuple[str, tuple[str, ...] | None]:
-    name = checks.identifier(item.get("name"), "dataset")
+    name = checks.identifier(item.get("name"), N_("dataset"))
     fields = item.get("fields")
     if fields == "*":
         return name, None
     if not isinstance(fields, list) or not fields:
-        raise InputError(
-            f"dataset '{name}' needs the list of fields shared", hint='e.g. fields = ["month"]'
-        )
+        raise InputError("dataset '{name}' needs the list of fields shared",
+                         hint='e.g. fields = ["month"]', name=name)  # fmt: skip
     bad = sorted({str(f) for f in fields} - FIELDS)
     if bad:
-        raise InputError(f"unknown fields {bad} for '{name}'", hint=f"choose from {sorted(FIELDS)}")
+        raise InputError("unknown fields {bad} for '{name}'", hint="choose from {fields}",
+                         bad=bad, name=name, fields=sorted(FIELDS))  # fmt: skip
     return name, tuple(sorted(set(fields)))
 
 
@@ -183,35 +202,39 @@ def add_agreement(
     dataset is declared and its owner is a providing party, and the owner has signed.
     ``by`` (who added it) and ``on_behalf_of`` which user (if any, see
     :func:`diogel.sharing.actors.on_behalf_of`) are recorded in the audit log."""
-    by = checks.text(by, "added by", limit=200)
+    by = checks.text(by, N_("added by"), limit=200)
     behalf = actors.on_behalf_of(store, on_behalf_of)
     if db.agreement(store, agreement.agreement_id) is not None:
         raise InputError(
-            f"agreement '{agreement.agreement_id}' already exists",
+            "agreement '{agreement_id}' already exists",
             hint="agreements are never edited: revoke it and add a new one with another id",
+            agreement_id=agreement.agreement_id,
         )
     for kind, party_id, _ in agreement.parties:
         if not db.body_exists(store, kind, party_id):
-            raise NotFoundError(f"no {kind} called '{party_id}'", hint="register it first")
+            raise NotFoundError(checks.NO_BODY[kind], hint="register it first", body_id=party_id)
     providers = {p for k, p, r in agreement.parties if k == "agency" and r == "provider"}
     signed = {agency for _, agency, _ in agreement.signatories}
     for dataset, _ in agreement.datasets:
         policy = db.dataset_policy(store, dataset)
         if policy is None:
             raise NotFoundError(
-                f"dataset '{dataset}' has no declared owner",
-                hint=f"run 'diogel dataset-policy set {dataset} --owner AGENCY --sensitivity ...'",
+                "dataset '{dataset}' has no declared owner",
+                hint="run 'diogel dataset-policy set {dataset} --owner AGENCY --sensitivity ...'",
+                dataset=dataset,
             )
         if policy[0] not in providers:
             raise InputError(
-                f"only the owner of '{dataset}' ({policy[0]}) can share it",
+                "only the owner of '{dataset}' ({owner}) can share it",
                 hint="name the owning agency as a provider party",
-            )
+                dataset=dataset, owner=policy[0],
+            )  # fmt: skip
         if policy[0] not in signed:
             raise InputError(
-                f"the owner of '{dataset}' ({policy[0]}) has not signed",
+                "the owner of '{dataset}' ({owner}) has not signed",
                 hint="add a [[signatories]] entry for it",
-            )
+                dataset=dataset, owner=policy[0],
+            )  # fmt: skip
     now = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
     a = agreement
     db.add_agreement(
@@ -229,9 +252,10 @@ def add_agreement(
 
 def show_agreement(store: Store, agreement_id: str) -> dict[str, Any]:
     """One agreement in full."""
-    found = db.agreement(store, checks.identifier(agreement_id, "agreement id"))
+    found = db.agreement(store, checks.identifier(agreement_id, N_("agreement id")))
     if found is None:
-        raise NotFoundError(f"no agreement '{agreement_id}'", hint="run 'diogel agreements list'")
+        raise NotFoundError("no agreement '{agreement_id}'", hint="run 'diogel agreements list'",
+                            agreement_id=agreement_id)  # fmt: skip
     return found
 
 
@@ -278,14 +302,15 @@ def revoke_agreement(
     behalf = actors.on_behalf_of(store, on_behalf_of)
     found = show_agreement(store, agreement_id)
     if found["revoked_at"] is not None:
-        raise InputError(f"agreement '{agreement_id}' is already revoked", hint="nothing to do")
+        raise InputError("agreement '{agreement_id}' is already revoked", hint="nothing to do",
+                         agreement_id=agreement_id)  # fmt: skip
     now = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
     db.revoke_agreement(
         store,
         agreement_id,
         now,
-        checks.text(by, "revoked by", limit=200),
-        checks.text(reason, "reason"),
+        checks.text(by, N_("revoked by"), limit=200),
+        checks.text(reason, N_("reason")),
     )
     detail = actors.noted({"agreement": agreement_id}, behalf)
     db.append_audit(store, now, by, "revoke", None, json.dumps(detail), 0)

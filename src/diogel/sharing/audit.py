@@ -139,10 +139,11 @@ def export_text(store: Store, fmt: str = "jsonl", *, after: int = 0) -> AuditExp
     ('seq,logged_at,actor,action,dataset,query,row_count,prev_hash,hash', 0, '0:00')
     """
     if fmt not in EXPORT_FORMATS:
-        raise InputError(f"cannot export the audit log as '{fmt}'", hint="use jsonl or csv")
+        raise InputError("cannot export the audit log as '{fmt}'", hint="use jsonl or csv",
+                         fmt=fmt)  # fmt: skip
     if isinstance(after, bool) or not isinstance(after, int) or after < 0:
-        raise InputError(f"'after' must be an entry number, 0 or more; received {after!r}",
-                         hint="0 exports every entry")  # fmt: skip
+        raise InputError("'after' must be an entry number, 0 or more; received {after!r}",
+                         hint="0 exports every entry", after=after)  # fmt: skip
     rows = [dict(zip(EXPORT_COLUMNS, r, strict=True)) for r in db.audit_entries(store, after)]
     head = db.audit_head(store)
     out = io.StringIO(newline="")
@@ -161,7 +162,8 @@ def export_audit(store: Store, path: str | Path, *, after: int = 0) -> tuple[int
     (entries written, head number, head hash) — keep the last two to check later."""
     p = Path(path)
     if p.suffix not in {".jsonl", ".csv"}:
-        raise InputError(f"cannot export the audit log as '{p.suffix}'", hint="use .jsonl or .csv")
+        raise InputError("cannot export the audit log as '{fmt}'", hint="use .jsonl or .csv",
+                         fmt=p.suffix)  # fmt: skip
     done = export_text(store, p.suffix[1:], after=after)
     with p.open("w", encoding="utf-8", newline="") as fh:
         fh.write(done.text)
@@ -180,8 +182,8 @@ def recent_entries(store: Store, *, limit: int = 50, offset: int = 0) -> list[di
     """
     for value, what, low in ((limit, "limit", 1), (offset, "offset", 0)):
         if isinstance(value, bool) or not isinstance(value, int) or value < low:
-            raise InputError(f"{what} must be a whole number of at least {low}; received {value!r}",
-                             hint="e.g. limit=50, offset=0")  # fmt: skip
+            raise InputError("{what} must be a whole number of at least {low}; received {value!r}",
+                             hint="e.g. limit=50, offset=0", what=what, low=low, value=value)  # fmt: skip
     return [
         dict(zip(EXPORT_COLUMNS, r, strict=True)) for r in db.audit_newest(store, limit, offset)
     ]
@@ -203,8 +205,9 @@ def parse_anchor(text: str) -> tuple[int, str]:
     seq, _, digest = text.strip().partition(":")
     if not seq.isdigit() or len(seq) > 18 or not _HEX64.fullmatch(digest):
         raise InputError(
-            f"anchor {text!r} is not SEQ:HASH",
+            "anchor {text!r} is not SEQ:HASH",
             hint="copy it as an export gave it: the entry number, a colon, 64 hex digits",
+            text=text,
         )
     return int(seq), digest
 

@@ -5,13 +5,21 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
+from typing import Final
 
 import pandas as pd
 
-from diogel.errors import InputError, NotFoundError
+from diogel.errors import N_, InputError, NotFoundError
 from diogel.sharing import actors, checks
 from diogel.storage import sharing as db
 from diogel.storage.base import Store
+
+#: "Not a member" for each kind of body (a Welsh message words each kind differently).
+_NOT_A_MEMBER: Final = {"agency": N_("{username} is not a member of agency '{body_id}'"),
+                        "partnership": N_("{username} is not a member of partnership '{body_id}'")}  # fmt: skip
+#: Where to find the bodies of each kind.
+_LIST_THEM: Final = {"agency": N_("run 'diogel agencies list'"),
+                     "partnership": N_("run 'diogel partnerships list'")}  # fmt: skip
 
 
 def _now() -> dt.datetime:
@@ -29,11 +37,13 @@ def add_agency(store: Store, agency_id: str, name: str, kind: str) -> None:
     >>> list(db.agencies(s)["agency_id"])
     ['gwent-police']
     """
-    agency_id = checks.identifier(agency_id, "agency id")
-    name = checks.text(name, "agency name", limit=200)
-    kind = checks.choice(kind, checks.AGENCY_KINDS, "agency kind")
+    agency_id = checks.identifier(agency_id, N_("agency id"))
+    name = checks.text(name, N_("agency name"), limit=200)
+    kind = checks.choice(kind, checks.AGENCY_KINDS, N_("agency kind"))
     if db.body_exists(store, "agency", agency_id):
-        raise InputError(f"agency '{agency_id}' already exists", hint="choose another id")
+        raise InputError(
+            "agency '{agency_id}' already exists", hint="choose another id", agency_id=agency_id
+        )
     db.add_agency(store, agency_id, name, kind, _now())
 
 
@@ -47,16 +57,17 @@ def add_partnership(
     parent: str | None = None,
 ) -> None:
     """Register a partnership (a CSP, a region, the national network) and its council areas."""
-    partnership_id = checks.identifier(partnership_id, "partnership id")
-    name = checks.text(name, "partnership name", limit=200)
-    kind = checks.choice(kind, checks.PARTNERSHIP_KINDS, "partnership kind")
+    partnership_id = checks.identifier(partnership_id, N_("partnership id"))
+    name = checks.text(name, N_("partnership name"), limit=200)
+    kind = checks.choice(kind, checks.PARTNERSHIP_KINDS, N_("partnership kind"))
     codes = checks.areas(council_codes)
     if not codes:
         raise InputError("a partnership needs at least one council area", hint="add --area W06...")
     if db.body_exists(store, "partnership", partnership_id):
-        raise InputError(f"partnership '{partnership_id}' already exists", hint="choose another id")
+        raise InputError("partnership '{partnership_id}' already exists",
+                         hint="choose another id", partnership_id=partnership_id)  # fmt: skip
     if parent is not None:
-        _must_exist(store, "partnership", checks.identifier(parent, "parent partnership"))
+        _must_exist(store, "partnership", checks.identifier(parent, N_("parent partnership")))
     db.add_partnership(store, partnership_id, name, kind, parent, codes, _now())
 
 
@@ -88,10 +99,10 @@ def add_member(
     The change, ``by`` whom and ``on_behalf_of`` which user (if any, see
     :func:`diogel.sharing.actors.on_behalf_of`), is an entry in the audit log."""
     username = checks.username(username)
-    kind = checks.choice(kind, ("agency", "partnership"), "body kind")
-    body_id = checks.identifier(body_id, f"{kind} id")
-    role = checks.choice(role, tuple(checks.ROLE_LEVEL), "role")
-    by = checks.text(by, "changed by", limit=200)
+    kind = checks.choice(kind, checks.BODY_KINDS, N_("body kind"))
+    body_id = checks.identifier(body_id, checks.BODY_ID[kind])
+    role = checks.choice(role, tuple(checks.ROLE_LEVEL), N_("role"))
+    by = checks.text(by, N_("changed by"), limit=200)
     behalf = actors.on_behalf_of(store, on_behalf_of)
     _must_exist(store, kind, body_id)
     with store.transaction():
@@ -114,14 +125,15 @@ def set_dataset_policy(
     """Declare the agency that owns a dataset, its sensitivity and (for special category
     data) the smallest count that may be shown; audited, with ``by`` whom and
     ``on_behalf_of`` which user (if any)."""
-    dataset = checks.identifier(dataset, "dataset")
-    owner = checks.identifier(owner, "owner agency")
-    sensitivity = checks.choice(sensitivity, checks.SENSITIVITIES, "sensitivity")
+    dataset = checks.identifier(dataset, N_("dataset"))
+    owner = checks.identifier(owner, N_("owner agency"))
+    sensitivity = checks.choice(sensitivity, checks.SENSITIVITIES, N_("sensitivity"))
     if isinstance(min_count, bool) or not isinstance(min_count, int) or not 2 <= min_count <= 100:
-        raise InputError(f"min count must be 2 to 100; received {min_count!r}", hint="NHS uses 5")
+        raise InputError("min count must be 2 to 100; received {min_count!r}",
+                         hint="NHS uses 5", min_count=min_count)  # fmt: skip
     if description is not None:
-        description = checks.text(description, "description")
-    by = checks.text(by, "changed by", limit=200)
+        description = checks.text(description, N_("description"))
+    by = checks.text(by, N_("changed by"), limit=200)
     behalf = actors.on_behalf_of(store, on_behalf_of)
     _must_exist(store, "agency", owner)
     with store.transaction():
@@ -153,16 +165,15 @@ def remove_member(
     0
     """
     username = checks.username(username)
-    kind = checks.choice(kind, ("agency", "partnership"), "body kind")
-    body_id = checks.identifier(body_id, f"{kind} id")
-    by = checks.text(by, "changed by", limit=200)
+    kind = checks.choice(kind, checks.BODY_KINDS, N_("body kind"))
+    body_id = checks.identifier(body_id, checks.BODY_ID[kind])
+    by = checks.text(by, N_("changed by"), limit=200)
     behalf = actors.on_behalf_of(store, on_behalf_of)
     _must_exist(store, kind, body_id)
     with store.transaction():
         if not db.remove_membership(store, username, kind, body_id):
-            raise NotFoundError(
-                f"{username} is not a member of {kind} '{body_id}'", hint="nothing to remove"
-            )
+            raise NotFoundError(_NOT_A_MEMBER[kind], hint="nothing to remove",
+                                username=username, body_id=body_id)  # fmt: skip
         _audited(store, by, "membership-end", {"user": username, kind: body_id}, behalf=behalf)
 
 
@@ -173,8 +184,8 @@ def memberships(store: Store, username: str | None = None) -> pd.DataFrame:
 
 def members_of(store: Store, kind: str, body_id: str) -> pd.DataFrame:
     """The members of one agency or partnership and their roles, by user name."""
-    kind = checks.choice(kind, ("agency", "partnership"), "body kind")
-    body_id = checks.identifier(body_id, f"{kind} id")
+    kind = checks.choice(kind, checks.BODY_KINDS, N_("body kind"))
+    body_id = checks.identifier(body_id, checks.BODY_ID[kind])
     _must_exist(store, kind, body_id)
     return db.memberships(store, body=(kind, body_id))
 
@@ -203,7 +214,4 @@ def list_datasets(store: Store) -> pd.DataFrame:
 
 def _must_exist(store: Store, kind: str, body_id: str) -> None:
     if not db.body_exists(store, kind, body_id):
-        raise NotFoundError(
-            f"no {kind} called '{body_id}'",
-            hint=f"run 'diogel {'agencies' if kind == 'agency' else 'partnerships'} list'",
-        )
+        raise NotFoundError(checks.NO_BODY[kind], hint=_LIST_THEM[kind], body_id=body_id)

@@ -169,7 +169,7 @@ def add_agreement(
     try:
         added = state_of(request).run(_add, agreement_spec(form), user.username)
     except FORM_ERRORS as exc:
-        return _form_page(request, form, problem(exc))
+        return _form_page(request, form, problem(exc, choose_language(request)))
     return done(f"/admin/agreements/{added}", added="1")
 
 
@@ -239,5 +239,5 @@ def revoke(
                               reason=reason)  # fmt: skip
     except InputError as exc:
         return _agreement_page(request, agreement_id, "sharing_revoke.html",
-                               "Revoke an agreement", reason=reason, error=problem(exc))  # fmt: skip
+                               "Revoke an agreement", reason=reason, error=problem(exc, choose_language(request)))  # fmt: skip
     return done(f"/admin/agreements/{agreement_id}", revoked="1")

@@ -14,7 +14,7 @@ from diogel.errors import InputError
 from diogel.sharing import audit
 from diogel.storage.base import Store
 from diogel.web.render import page
-from diogel.web.security import require, state_of
+from diogel.web.security import choose_language, require, state_of
 from diogel.web.sharing_forms import AUDIT_PROBLEMS, moment, problem, whole, words
 
 router = APIRouter(include_in_schema=False)
@@ -46,7 +46,7 @@ def audit_log(
         try:
             pin = audit.parse_anchor(anchor)
         except InputError as exc:
-            error = problem(exc)
+            error = problem(exc, choose_language(request))
     found = state_of(request).run(_log, number, bool(verify) and error is None, pin)
     pages = max(1, -(-found["total"] // PER_PAGE))
     report = found["report"]

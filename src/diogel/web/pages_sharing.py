@@ -2,7 +2,7 @@
 
 Every route needs the admin role; every change is a CSRF-checked form post that calls the
 sharing library and redirects back (post, redirect, get). The library checks what is
-typed; its message is shown beside the form and nothing is saved. Agreements and the
+typed; its message is shown beside the form, in the page's language, and nothing is saved. Agreements and the
 audit log have their own module, whose routes this router includes.
 """
 
@@ -67,7 +67,7 @@ def add_agency(
     try:
         state_of(request).run(registry.add_agency, form["agency_id"], name, kind)
     except FORM_ERRORS as exc:
-        return _agencies_page(request, form, problem(exc))
+        return _agencies_page(request, form, problem(exc, choose_language(request)))
     return done("/admin/agencies", added=form["agency_id"])
 
 
@@ -114,7 +114,7 @@ def add_partnership(
         state_of(request).run(registry.add_partnership, new_id, name, kind, chosen,
                               parent=parent or None)  # fmt: skip
     except FORM_ERRORS as exc:
-        return _partnerships_page(request, form, problem(exc))
+        return _partnerships_page(request, form, problem(exc, choose_language(request)))
     return done("/admin/partnerships", added=new_id)
 
 
@@ -165,7 +165,7 @@ def _member_routes(kind: str) -> None:
                 registry.add_member, form["username"], kind, body_id, role, by=admin.username
             )
         except FORM_ERRORS as exc:
-            return _body_page(request, kind, body_id, form, problem(exc))
+            return _body_page(request, kind, body_id, form, problem(exc, choose_language(request)))
         return done(LIST_PATH[kind] + f"/{body_id}", saved=form["username"])
 
     def remove(
@@ -178,7 +178,7 @@ def _member_routes(kind: str) -> None:
                 registry.remove_member, username, kind, body_id, by=admin.username
             )
         except FORM_ERRORS as exc:
-            return _body_page(request, kind, body_id, None, problem(exc))
+            return _body_page(request, kind, body_id, None, problem(exc, choose_language(request)))
         return done(LIST_PATH[kind] + f"/{body_id}", removed=username)
 
     router.add_api_route(base, members, methods=["GET"], name=f"{kind}_members")
@@ -240,6 +240,6 @@ def set_dataset(
             by=admin.username,
         )  # fmt: skip
     except FORM_ERRORS as exc:
-        return _datasets_page(request, form, problem(exc))
+        return _datasets_page(request, form, problem(exc, choose_language(request)))
     state_of(request).data_changed()  # results shared as open data may no longer be
     return done("/admin/datasets", saved=form["dataset"])

@@ -12,6 +12,7 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse
 
 from diogel.errors import DiogelError
+from diogel.i18n import translator
 from diogel.sharing import checks
 from diogel.web.security import state_of
 
@@ -81,18 +82,24 @@ def all_messages() -> set[str]:
     return found | set(AUDIT_PROBLEMS.values())
 
 
-def problem(error: DiogelError) -> dict[str, str | None]:
-    """A library error as the form shows it: its message (first letter capitalised) and hint.
+def problem(error: DiogelError, lang: str) -> dict[str, Any]:
+    """A library error as the form shows it, in the page's language: its message (first
+    letter capitalised) and hint, and whether it could only be given in English.
 
     Examples
     --------
-    >>> from diogel.errors import InputError
-    >>> problem(InputError("an agreement must expire after it starts", hint="check 'expires'"))
-    {'message': 'An agreement must expire after it starts.', 'hint': "check 'expires'"}
+    >>> from diogel.errors import N_, InputError
+    >>> err = InputError("{what} {value!r} is not a date", hint="write YYYY-MM-DD",
+    ...                  what=N_("expires"), value="soon")
+    >>> problem(err, "en")
+    {'message': "Expires 'soon' is not a date.", 'hint': 'write YYYY-MM-DD', 'english': False}
+    >>> problem(err, "cy")
+    {'message': "Dyddiad dod i ben: nid yw 'soon' yn ddyddiad.", 'hint': 'ysgrifennwch BBBB-MM-DD (blwyddyn-mis-diwrnod)', 'english': False}
     """
-    text = str(error.message)
-    text = text[:1].upper() + text[1:]
-    return {"message": text if text.endswith(".") else text + ".", "hint": error.hint}
+    shown = translator(lang).error(error)
+    text = shown.message[:1].upper() + shown.message[1:]
+    return {"message": text if text.endswith(".") else text + ".", "hint": shown.hint,
+            "english": shown.english}  # fmt: skip
 
 
 async def form_data(request: Request) -> dict[str, list[str]]:
