@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from diogel.analysis.cell_key import perturb_counts
 from tests.web.conftest import PRELOADED, Site
 
 pytestmark = pytest.mark.shared_data
@@ -287,20 +288,25 @@ def test_the_partner_data_api_gives_what_the_agreement_gives(shared: Any, site: 
     assert client.get("/api/v1/partner-data", headers=bob).json() == []
 
     query = {"area": "Newport", "from": "2024-04", "to": "2024-05"}
-    # counts by month: the reference is a plain count over the stored events
+    # counts by month: the reference is a plain count and key sum over the stored events,
+    # published by the cell-key method's perturbation table (special category data)
     counts = client.get(f"/api/v1/partner-data/{ISTV}/counts", params={**query, "by": "month"},
                         headers=nia)  # fmt: skip
     assert counts.status_code == 200, counts.text
-    reference = _reference(site, "SELECT strftime(month, '%Y-%m') AS month, COUNT(*) AS n "
+    reference = _reference(site, "SELECT strftime(month, '%Y-%m') AS month, COUNT(*) AS n, "
+                           "CAST(SUM(noise_key) AS BIGINT) AS keys "
                            "FROM partner_events WHERE council_code = 'W06000022' OR "
                            "(council_code IS NULL AND area_code = 'W06000022') GROUP BY 1")  # fmt: skip
     expected = dict(zip(reference["month"], reference["n"], strict=True))
+    published = perturb_counts(reference["n"].to_numpy(), reference["keys"].to_numpy())
     got = {r["month"]: r["count"] for r in counts.json()}
-    assert set(got) == set(expected)
+    assert got == {m: int(v) for m, v in zip(reference["month"], published, strict=True) if v}
+    assert all(r["perturbed"] and not r["suppressed"] for r in counts.json())
     assert any(1 <= n <= 4 for n in expected.values())  # the data has small counts...
     assert not any(c is not None and 1 <= c <= 4 for c in got.values())  # ...never shown
-    for code, count in got.items():
-        assert count is None or count == expected[code]
+    noise = client.get(f"/api/v1/partner-data/{ISTV}/records",
+                       params={**query, "columns": "month,noise_key"}, headers=nia)  # fmt: skip
+    assert noise.status_code == 400 and "noise_key" in noise.text  # the keys are never read
 
     # records: the stored events of Newport, no more
     records = client.get(f"/api/v1/partner-data/{ISTV}/records",

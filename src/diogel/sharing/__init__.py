@@ -30,11 +30,11 @@ def scoped(store: Store, principal: Principal | str, now: dt.datetime | None = N
     >>> view.access("police-uk-street").is_open
     True
     """
+    from diogel.sharing.perturb import protect_long
     from diogel.sharing.policy import decide
-    from diogel.sharing.suppress import suppress_long
 
     who = Principal(principal) if isinstance(principal, str) else principal
-    return ScopedStore(store, who, policy=decide, suppress=suppress_long, now=now)
+    return ScopedStore(store, who, policy=decide, suppress=protect_long, now=now)
 
 
 __all__ = ["Access", "Principal", "ScopedStore", "scoped"]

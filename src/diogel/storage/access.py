@@ -3,12 +3,12 @@
 Every read of incidents and partner events made through a :class:`ScopedStore` asks the
 access policy what this person may see of the dataset *at the moment of the read*, then
 filters rows (dataset, partnership and agreement areas) and fields, answers counts only
-where an agreement gives aggregates, hides small counts of special category data, and
-appends an audit entry for every read of data that is not open. Raw SQL and writes are
-not offered, so code handed a ScopedStore cannot go around it.
+where an agreement gives aggregates, perturbs (cell-key method) and suppresses small counts
+of special category data, and appends an audit entry for every read of data that is not
+open. Raw SQL and writes are not offered, so code handed a ScopedStore cannot go around it.
 
-The policy (``diogel.sharing.policy``) and the suppression rule
-(``diogel.analysis.suppression``) are passed in by ``diogel.sharing.scoped``, which keeps
+The policy (``diogel.sharing.policy``) and the rule for special category counts
+(``diogel.sharing.perturb``) are passed in by ``diogel.sharing.scoped``, which keeps
 this module free of analysis code; build ScopedStores with that function.
 """
 
@@ -26,7 +26,7 @@ import pandas as pd
 from diogel.errors import AccessDenied, InputError, NotFoundError
 from diogel.storage import sql
 from diogel.storage.base import AreaFilter, Store
-from diogel.storage.partners import EVENT_COLUMNS
+from diogel.storage.partners import EVENT_COLUMNS, KEY_SUM_SQL
 from diogel.storage.sharing import append_audit
 from diogel.storage.sqlstore import _GROUPABLE, _INCIDENT_COLUMNS
 
@@ -111,7 +111,8 @@ class Access:
 
 #: (store, username, dataset, moment) -> Access
 Policy = Callable[[Store, str, str, dt.datetime], Access]
-#: (counts with ``by`` columns and ``count``, by, k) -> counts with small ones hidden (NA)
+#: (counts with ``by`` columns, ``count`` and, for partner events, ``key_sum``, by, k) ->
+#: counts as they may be shown (perturbed, small ones hidden as NA; no ``key_sum``)
 Suppressor = Callable[[pd.DataFrame, Sequence[str], int], pd.DataFrame]
 
 
@@ -267,7 +268,8 @@ class ScopedStore:
         self, area: AreaFilter, start: dt.date, end: dt.date, *, source: str = "police-uk-street"
     ) -> pd.DataFrame:
         """Counts by month and category, as ``Store.count_incidents`` (``count`` is NA where
-        hidden, and a ``suppressed`` column is added for special category data)."""
+        hidden, and ``suppressed`` and ``perturbed`` columns are added for special category
+        data)."""
         return self.count_by(area, start, end, ["month", "category"], source=source)
 
     def count_by(
@@ -352,7 +354,8 @@ class ScopedStore:
         datasets: Sequence[str] | None = None,
     ) -> pd.DataFrame:
         """Partner events counted by some columns, one dataset at a time (a ``dataset``
-        column first); small counts of special category data hidden."""
+        column first); counts of special category data perturbed by the cell-key method
+        (the same records always give the same value) and never from 1 to k-1."""
         by = [c for c in _names(by, EVENT_COLUMNS, "grouping") if c != "dataset"] or ["month"]
         chosen = self._datasets(datasets, lambda a: bool(a.for_counts(by)))
         frames = []
@@ -423,8 +426,11 @@ class ScopedStore:
             self._deny(access, query, f"counts by {', '.join(by)}")
         where, extra = self._where(key, dataset, clauses, grants, area_sql)
         cols = ", ".join(by)
+        # Special category partner events: each cell's key sum, for its perturbation.
+        keyed = access.sensitivity == "special" and table == "partner_events"
+        sums = f", {KEY_SUM_SQL}" if keyed else ""
         frame = self._store.query(
-            f"SELECT {cols}, COUNT(*) AS count FROM {table} WHERE {where} "
+            f"SELECT {cols}, COUNT(*) AS count{sums} FROM {table} WHERE {where} "
             f"GROUP BY {cols} ORDER BY {cols}",
             [*extra[:1], *params[:-2], *extra[1:], *params[-2:]],
         )

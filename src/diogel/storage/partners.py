@@ -10,9 +10,12 @@ police.uk ones.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Final
 
+import numpy as np
 import pandas as pd
 
 from diogel.storage.base import Store
@@ -52,6 +55,14 @@ EVENT_COLUMNS = frozenset(
         "line",
     }
 )
+
+#: Each event's secret random key (0-255) for the cell-key method
+#: (``diogel.analysis.cell_key``): never in ``EVENT_COLUMNS``, so never read as a record.
+NOISE_KEY: Final = "noise_key"
+#: The column a count of special category events adds: the sum of its records' keys.
+KEY_SUM: Final = "key_sum"
+#: That sum, as SQL (BIGINT on both backends: DuckDB would sum SMALLINT to HUGEINT).
+KEY_SUM_SQL: Final = f"CAST(SUM(COALESCE({NOISE_KEY}, 0)) AS BIGINT) AS {KEY_SUM}"
 
 _SNAPSHOTS = """
 INSERT INTO snapshots (dataset, force, month, file_id)
@@ -128,9 +139,22 @@ def store_partner_file(store: Store, item: PartnerFile, loaded_at: dt.datetime) 
     events = item.events.assign(
         dataset=item.dataset, agency=item.agency, area_code=item.area_code, file_id=file_id
     )
+    events[NOISE_KEY] = noise_keys(len(events))
     store.insert_frame("partner_events", _plain(events))
     before = _count(store, item.dataset)
     if item.dedupe == "record":
+        # A re-sent record keeps the key it was first stored with, so its cells keep their
+        # published values: fresh keys would give readers a second, independent
+        # perturbation of the same counts to average. (Rows replaced by month have no
+        # identity to carry a key by: they get new keys.)
+        store.execute(
+            f"UPDATE partner_events SET {NOISE_KEY} = kept.{NOISE_KEY} FROM ("
+            f"SELECT record_key, MIN({NOISE_KEY}) AS {NOISE_KEY} FROM partner_events "
+            "WHERE dataset = ? AND file_id <> ? AND record_key IS NOT NULL GROUP BY record_key"
+            ") AS kept "
+            "WHERE partner_events.file_id = ? AND partner_events.record_key = kept.record_key",
+            [item.dataset, file_id, file_id],
+        )
         store.execute(
             "DELETE FROM partner_events WHERE dataset = ? AND file_id <> ? AND record_key IN "
             "(SELECT record_key FROM partner_events WHERE file_id = ? AND record_key IS NOT NULL)",
@@ -169,6 +193,13 @@ def store_partner_file(store: Store, item: PartnerFile, loaded_at: dt.datetime) 
         ],
     )
     return file_id, replaced
+
+
+def noise_keys(n: int) -> np.ndarray:
+    """``n`` secret record keys for the cell-key method: whole numbers from 0 to 255, each
+    equally likely, from the operating system's cryptographic random source (never from a
+    seed, so nobody can work them out)."""
+    return np.frombuffer(secrets.token_bytes(n), dtype=np.uint8).astype(np.int16)
 
 
 def _plain(frame: pd.DataFrame) -> pd.DataFrame:

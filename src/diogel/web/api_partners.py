@@ -2,8 +2,8 @@
 
 Every route reads through the caller's scoped store (``diogel.sharing.scoped``): a
 dataset no agreement shares with them is not found, counts of special category data
-come with small numbers hidden, records come only at the level an agreement gives, and
-each read of restricted data is audited.
+come perturbed by the cell-key method (never from 1 to k-1), records come only at the
+level an agreement gives, and each read of restricted data is audited.
 """
 
 from __future__ import annotations
@@ -103,8 +103,10 @@ def partner_counts(
     ] = "month",
 ) -> list[dict[str, Any]]:
     """Events of a shared dataset counted in an area and period. Special category counts
-    from 1 to k-1 are null (with ``suppressed`` true), and so are any that would give one
-    away."""
+    are perturbed by the cell-key method (``perturbed`` true): never from 1 to k-1, the
+    same records always give the same value, and subtracting overlapping counts does not
+    give the records between them. A cell published as 0 is treated as one with no
+    records; ``suppressed`` (a null count) is the last check."""
     if by not in GROUPINGS:
         raise InputError(f"cannot count by '{by}'", hint="choose " + ", ".join(GROUPINGS))
     _visible(request, dataset)

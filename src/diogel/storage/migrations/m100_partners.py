@@ -1,4 +1,4 @@
-"""Migration 100: partner events (A&E, council, fire...), their files, and places to review."""
+"""Migrations 100-199: partner events (A&E, council, fire...), files, places, noise keys."""
 
 from __future__ import annotations
 
@@ -69,6 +69,18 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX partner_events_record ON partner_events (dataset, record_key)",
             "CREATE INDEX partner_events_file ON partner_events (file_id)",
             "CREATE INDEX place_reviews_file ON place_reviews (file_id)",
+        ),
+    ),
+    Migration(
+        101,
+        "a secret random noise key for every partner event (cell-key perturbation)",
+        (
+            # Special category counts are perturbed by the sum of their records' keys
+            # (diogel.analysis.cell_key). Loads draw each row's key; the default gives
+            # rows stored before this migration, and rows written any other way, a key
+            # of their own, drawn per row, from 0 to 255.
+            "ALTER TABLE partner_events ADD COLUMN noise_key SMALLINT "
+            "DEFAULT CAST(FLOOR(random() * 256) AS SMALLINT)",
         ),
     ),
 )
