@@ -161,3 +161,28 @@ def test_raw_sql_is_not_offered(world: Any) -> None:
     for name in ("query", "execute", "query_rows", "insert_frame", "load_files"):
         with pytest.raises(AccessDenied, match="does not offer"):
             getattr(view, name)
+
+
+def test_file_counts_of_restricted_data_only_for_whole_record_readers(world: Any) -> None:
+    """A file's row counts are exact counts of its records: the owner sees them, a
+    partnership limited to some fields and areas sees the file without them, a
+    partnership outside the agreement does not see the file, and open police.uk files
+    show their counts to everyone."""
+    when = dt.datetime(2024, 5, 1)
+    world.record_file(dataset=ISTV, kind="partner", name="istv-small.csv", sha256="a" * 64,
+                      rows_in=3, accepted=3, rejected=0, loaded_at=when)  # fmt: skip
+    world.record_file(dataset="police-uk-street", kind="street", name="2024-01-gwent.csv",
+                      sha256="b" * 64, rows_in=7, accepted=6, rejected=1, loaded_at=when)  # fmt: skip
+
+    def counts(user: str) -> dict[str, list[object]]:
+        files = scoped(world, user, now=NOW).files(include_replaced=True)
+        return {
+            str(r["name"]): [None if pd.isna(r[c]) else int(r[c])
+                             for c in ("rows_in", "accepted", "rejected")]
+            for r in files.to_dict("records")
+        }  # fmt: skip
+
+    assert counts("hana") == {"istv-small.csv": [3, 3, 0], "2024-01-gwent.csv": [7, 6, 1]}
+    assert counts("alice") == {"istv-small.csv": [None] * 3, "2024-01-gwent.csv": [7, 6, 1]}
+    assert counts("vic") == {"istv-small.csv": [None] * 3, "2024-01-gwent.csv": [7, 6, 1]}
+    assert counts("bob") == {"2024-01-gwent.csv": [7, 6, 1]}

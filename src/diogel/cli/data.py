@@ -108,9 +108,8 @@ def datasets(state: State, as_json: bool, include_replaced: bool) -> None:
                     "force": r["force"],
                     "month_from": None if pd.isna(r["month_from"]) else f"{r['month_from']:%Y-%m}",
                     "month_to": None if pd.isna(r["month_to"]) else f"{r['month_to']:%Y-%m}",
-                    "rows_in": int(r["rows_in"]),
-                    "accepted": int(r["accepted"]),
-                    "rejected": int(r["rejected"]),
+                    # None: a restricted file whose exact counts are not the reader's to see
+                    **{c: None if pd.isna(r[c]) else int(r[c]) for c in _COUNTS},
                     "loaded_at": r["loaded_at"].isoformat(),
                     "current": bool(r["current"]),
                 }
@@ -122,10 +121,16 @@ def datasets(state: State, as_json: bool, include_replaced: bool) -> None:
         return
     click.echo(f"{'id':>5}  {'dataset':<26} {'file':<44} {'rows':>8} {'stored':>8} {'rejected':>8}")
     for r in frame.itertuples():
-        click.echo(
-            f"{r.file_id:>5}  {r.dataset:<26} {r.name[-44:]:<44} {r.rows_in:>8,} "
-            f"{r.accepted:>8,} {r.rejected:>8,}"
+        counts = [getattr(r, c) for c in _COUNTS]
+        shown = (
+            " ".join(f"{int(n):>8,}" for n in counts)
+            if not any(pd.isna(n) for n in counts)
+            else "(counts not shown: you may see only part of this data)"
         )
+        click.echo(f"{r.file_id:>5}  {r.dataset:<26} {r.name[-44:]:<44} {shown}")
+
+
+_COUNTS = ("rows_in", "accepted", "rejected")
 
 
 @cli.command()

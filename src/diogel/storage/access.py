@@ -122,6 +122,11 @@ def _areas(grants: Sequence[Grant]) -> frozenset[str] | None:
     return frozenset().union(*(g.areas or frozenset() for g in grants))
 
 
+def _whole(grants: Sequence[Grant]) -> bool:
+    """Whole rows of every area: record level with no limit of fields or areas."""
+    return any(g.level == "record" and g.fields is None and g.areas is None for g in grants)
+
+
 def _level(grants: Sequence[Grant]) -> str:
     return min((g.level for g in grants), key=LEVELS.index)
 
@@ -221,10 +226,22 @@ class ScopedStore:
         someone no agreement gives its data to)."""
         frame = self._store.files(include_replaced=include_replaced)
         seen: dict[str, bool] = {}
+        exact: set[str] = set()
         for dataset in frame["dataset"].astype(str).unique():
-            seen[dataset] = bool(self.access(dataset).grants)
+            access = self.access(dataset)
+            seen[dataset] = bool(access.grants)
+            if access.is_open or _whole(access.grants):
+                exact.add(dataset)
         keep = frame["dataset"].astype(str).map(seen).astype(bool)
-        return frame[keep].reset_index(drop=True)
+        frame = frame[keep].reset_index(drop=True)
+        # A file's row counts are exact counts of its records: someone who may see only
+        # some areas, fields or aggregates of a restricted dataset gets them as NA, so
+        # that a small file (or two files' difference) cannot reveal a small number.
+        hidden = ~frame["dataset"].astype(str).isin(exact)
+        if hidden.any():
+            for column in ("rows_in", "accepted", "rejected"):
+                frame[column] = frame[column].astype("Int64").mask(hidden)
+        return frame
 
     def rejects(self, selector: str, *, open_only: bool = False) -> pd.DataFrame:
         """Rejected rows of a file (by id) or dataset, as ``Store.rejects``.
@@ -248,9 +265,7 @@ class ScopedStore:
                     f"no loaded dataset or file called '{selector}'",
                     hint="run 'diogel datasets' to see the dataset names and file ids",
                 )
-            # Whole rows of every area: record level with no limit of fields or areas.
-            whole = [g for g in access.grants
-                     if g.level == "record" and g.fields is None and g.areas is None]  # fmt: skip
+            whole = _whole(access.grants)
             query: dict[str, object] = {"read": "rejects", "selector": selector}
             if not access.is_open and (open_only or not whole):
                 self._deny(access, query, "the rejected rows")

@@ -76,15 +76,16 @@ def council_boundaries(request: Request, user: Viewer, lang: LangQ = "en") -> Re
 
 @router.get("/datasets", response_model=list[Dataset], tags=["data"])
 def datasets(request: Request, user: Viewer) -> list[dict[str, Any]]:
-    """Loaded files with rows read, stored and rejected."""
+    """Loaded files with rows read, stored and rejected (null where the counts of a
+    restricted dataset's file are not the reader's to see)."""
     frame = reader_of(request).run(lambda s: s.files())
     return [
         {"file_id": int(r["file_id"]), "dataset": r["dataset"], "name": r["name"],
          "force": None if pd.isna(r["force"]) else r["force"],
          "month_from": None if pd.isna(r["month_from"]) else f"{r['month_from']:%Y-%m}",
          "month_to": None if pd.isna(r["month_to"]) else f"{r['month_to']:%Y-%m}",
-         "rows_in": int(r["rows_in"]), "accepted": int(r["accepted"]),
-         "rejected": int(r["rejected"]), "loaded_at": r["loaded_at"].isoformat()}
+         **{c: None if pd.isna(r[c]) else int(r[c]) for c in ("rows_in", "accepted", "rejected")},
+         "loaded_at": r["loaded_at"].isoformat()}
         for r in frame.to_dict("records")
     ]  # fmt: skip
 

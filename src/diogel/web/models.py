@@ -35,9 +35,11 @@ class Dataset(BaseModel):
     force: str | None
     month_from: str | None
     month_to: str | None
-    rows_in: int
-    accepted: int
-    rejected: int
+    #: null for a restricted dataset's file when the reader may see only some areas,
+    #: fields or aggregates of it (the exact counts could reveal small numbers)
+    rows_in: int | None
+    accepted: int | None
+    rejected: int | None
     loaded_at: str
 
 
