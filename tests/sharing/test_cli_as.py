@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from diogel.cli import main
+from diogel.cli.sharing import cli_operator
 from diogel.storage import open_store
 from tests.sharing.conftest import build_world
 
@@ -44,8 +46,15 @@ def test_the_cli_reads_as_a_person(tmp_path: Path, capsys: pytest.CaptureFixture
 
     store = open_store(str(db))
     try:
-        entries = store.query_rows("SELECT actor, action, dataset FROM share_audit")
+        rows = store.query_rows("SELECT actor, action, dataset, query FROM share_audit")
     finally:
         store.close()
+    entries = [r[:3] for r in rows]
     assert ("hana", "read", "partner:istv") in entries  # audited under her name
     assert not [e for e in entries if e[0] == "bob" and e[1] == "read"]
+    # ... and with who read as her: the operator of the shell, which --as cannot change
+    hers = [json.loads(r[3]) for r in rows if r[0] == "hana" and r[1] == "read"]
+    assert hers and all(q["via"] == cli_operator() for q in hers)
+    assert cli_operator().startswith("cli:")
+    # changes and reads made in the library or on the web carry no "via"
+    assert not [r for r in rows if r[0] != "hana" and "via" in json.loads(r[3])]

@@ -38,9 +38,12 @@ class State:
             self._raw = open_store(self.settings.database_url)
             self._store = self._raw
             if self.as_user:
-                from diogel.sharing import scoped
+                from diogel.cli.sharing import cli_operator
+                from diogel.sharing import Principal, scoped
 
-                self._store = scoped(self._raw, self.as_user)
+                # The audit log says who read as that person: the operator of this shell.
+                who = Principal(self.as_user, via=cli_operator())
+                self._store = scoped(self._raw, who)
         return self._store
 
     def close(self) -> None:
@@ -66,7 +69,8 @@ def emit_json(value: object) -> None:
     "as_user",
     envvar="DIOGEL_AS_USER",
     metavar="USER",
-    help="Read as this person, only what their sharing agreements allow (audited).",
+    help="Read as this person, only what their sharing agreements allow (audited, with "
+    "your login name).",
 )
 @click.version_option(package_name="diogel")
 @click.pass_context

@@ -49,9 +49,11 @@ _BYPASS: Final = frozenset(
 
 @dataclass(frozen=True)
 class Principal:
-    """A signed-in person, by user name."""
+    """A signed-in person, by user name; ``via`` names who reads on their behalf when that
+    is someone else (``cli:LOGIN`` for a command run with ``--as``), and is audited."""
 
     username: str
+    via: str | None = None
 
 
 @dataclass(frozen=True)
@@ -504,6 +506,8 @@ class ScopedStore:
             self._write_audit("read", dataset, query, rows)
 
     def _write_audit(self, action: str, dataset: str, query: dict[str, object], rows: int) -> None:
+        if self.principal.via is not None:
+            query = {**query, "via": self.principal.via}
         text = json.dumps(query, default=str, sort_keys=True)
         append_audit(self._store, self.now(), self.principal.username, action, dataset, text, rows)
 
