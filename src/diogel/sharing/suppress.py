@@ -9,6 +9,9 @@ import pandas as pd
 
 from diogel.analysis.suppression import suppress_counts, suppress_table
 
+#: Stands in for a missing grouping value while the counts are laid out as a table.
+_MISSING = "\x00missing"
+
 
 def suppress_long(frame: pd.DataFrame, by: Sequence[str], k: int) -> pd.DataFrame:
     """Counts in long form (``by`` columns and ``count``) with counts 1 to ``k - 1`` hidden,
@@ -32,6 +35,10 @@ def suppress_long(frame: pd.DataFrame, by: Sequence[str], k: int) -> pd.DataFram
         out["suppressed"] = hidden.to_numpy()
     else:
         rows, cols = by[0], by[1:]
+        # pivot_table drops groups whose label is missing: give them a stand-in first
+        frame = frame.assign(
+            **{c: frame[c].astype(object).where(frame[c].notna(), _MISSING) for c in by}
+        )
         wide = frame.pivot_table(
             index=rows, columns=cols, values="count", aggfunc="sum", fill_value=0
         )
@@ -44,6 +51,8 @@ def suppress_long(frame: pd.DataFrame, by: Sequence[str], k: int) -> pd.DataFram
             out[name] = labels[name].to_numpy()[j]
         out["count"] = wide.to_numpy().ravel()
         out["suppressed"] = mask.ravel()
+        for name in by:
+            out[name] = out[name].where(out[name] != _MISSING, None)
     out["count"] = out["count"].astype("Int64").mask(out["suppressed"].astype(bool))
     out["suppressed"] = out["suppressed"].astype(bool)
     return out[[*by, "count", "suppressed"]].sort_values(by, ignore_index=True)
