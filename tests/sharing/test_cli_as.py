@@ -43,6 +43,9 @@ def test_the_cli_reads_as_a_person(tmp_path: Path, capsys: pytest.CaptureFixture
     assert code == 1 and "does not offer" in err and "--as" in err
     code, _, err = _run(db, "--as", "bob", "serve", capsys=capsys)
     assert code == 1 and "without --as" in err
+    # nothing to list for him is said as such, not as an empty database
+    code, out, _ = _run(db, "--as", "bob", "datasets", "--all", capsys=capsys)
+    assert code == 0 and out.strip() == "No loaded data that bob may see."
 
     store = open_store(str(db))
     try:

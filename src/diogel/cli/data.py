@@ -116,6 +116,9 @@ def datasets(state: State, as_json: bool, include_replaced: bool) -> None:
             )
         emit_json(records)
         return
+    if frame.empty and state.as_user:
+        click.echo(f"No loaded data that {state.as_user} may see.")
+        return
     if frame.empty:
         click.echo("No data loaded yet. Try: diogel ingest police-uk FOLDER")
         return
