@@ -186,3 +186,55 @@ def test_file_counts_of_restricted_data_only_for_whole_record_readers(world: Any
     assert counts("alice") == {"istv-small.csv": [None] * 3, "2024-01-gwent.csv": [7, 6, 1]}
     assert counts("vic") == {"istv-small.csv": [None] * 3, "2024-01-gwent.csv": [7, 6, 1]}
     assert counts("bob") == {"2024-01-gwent.csv": [7, 6, 1]}
+
+
+def test_rejected_rows_are_judged_whatever_names_the_file(world: Any) -> None:
+    """A file can be named by id, dataset, file name or the end of its name: every way is
+    judged by the agreements and audited, so a raw partner row never slips out by name."""
+    from diogel.errors import NotFoundError
+
+    file_id = world.record_file(dataset=ISTV, kind="partner", name="istv-2024-05.csv",
+                                sha256="a" * 64, rows_in=3, accepted=2, rejected=1,
+                                loaded_at=dt.datetime(2024, 5, 1))  # fmt: skip
+    world.insert_rejects(file_id, pd.DataFrame(
+        {"line": [3], "reason": ["bad date"], "raw": ["2024-05-3x,ATT123,Jane Doe,assault"]}
+    ))  # fmt: skip
+    # (this file holds no current rows, so naming the dataset finds no file to judge)
+    selectors = [str(file_id), "istv-2024-05.csv", "2024-05.csv"]
+
+    def audited() -> int:
+        return int(world.query_rows("SELECT COUNT(*) FROM share_audit")[0][0])
+
+    before = audited()
+    for selector in [*selectors, ISTV]:  # Cardiff: no agreement, so no such file for him
+        with pytest.raises(NotFoundError):
+            scoped(world, "bob", now=NOW).rejects(selector)
+    assert audited() == before
+    for selector in selectors:  # Newport: some fields only, not the raw lines (refusal audited)
+        with pytest.raises(AccessDenied):
+            scoped(world, "alice", now=NOW).rejects(selector)
+    assert audited() == before + len(selectors)
+    for selector in selectors:  # the health board owns it: the row, and the read audited
+        rows = scoped(world, "hana", now=NOW).rejects(selector)
+        assert rows["raw"].tolist() == ["2024-05-3x,ATT123,Jane Doe,assault"]
+    assert audited() == before + 2 * len(selectors)
+
+
+def test_counts_are_not_grouped_by_what_identifies_a_record(world: Any) -> None:
+    """Counts by record identifiers or lines are refused for everyone (they would list
+    records with identifiers as stored); counts by exact place only for a reader of those
+    records at record level, not for a reader of aggregates."""
+    from diogel.errors import InputError
+
+    for by in (["record_key"], ["person_key"], ["month", "line"], ["file_id"]):
+        for user in ("hana", "alice", "vic"):
+            with pytest.raises(InputError, match="cannot be grouped"):
+                scoped(world, user, now=NOW).count_partner_events(START, END, by, datasets=[ISTV])
+    # alice's agreement gives record-level rows with x and y: counts by them too
+    by_point = scoped(world, "alice", now=NOW).count_partner_events(
+        START, END, ["x"], datasets=[ISTV]
+    )
+    assert len(by_point) > 0
+    # vic is a viewer of the same partnership: aggregates only, so not by exact place
+    with pytest.raises(AccessDenied):
+        scoped(world, "vic", now=NOW).count_partner_events(START, END, ["x"], datasets=[ISTV])

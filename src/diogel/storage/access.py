@@ -28,7 +28,7 @@ from diogel.storage import sql
 from diogel.storage.base import AreaFilter, Store
 from diogel.storage.partners import EVENT_COLUMNS, KEY_SUM_SQL
 from diogel.storage.sharing import append_audit
-from diogel.storage.sqlstore import _GROUPABLE, _INCIDENT_COLUMNS
+from diogel.storage.sqlstore import _GROUPABLE, _INCIDENT_COLUMNS, select_files
 
 #: Levels of access, least first.
 LEVELS: Final = ("aggregate", "pseudonymised", "record")
@@ -39,6 +39,12 @@ _META: Final = frozenset({"dataset", "source", "agency", "synthetic"})
 FREE_TEXT: Final = frozenset({"location", "place", "context"})
 #: Record identifiers: re-keyed per agreement at the pseudonymised level.
 KEYS: Final = frozenset({"crime_id", "record_key", "person_key"})
+#: Counts are never grouped by what identifies a record or a line of a file: that would
+#: list records, with identifiers that the pseudonymised level re-keys given as stored.
+_NEVER_GROUPED: Final = KEYS | frozenset({"line", "file_id"})
+#: Exact places and times (and free text) make groups of one: counts by them are given
+#: only to someone who may read those records whole, at record level.
+_EXACT: Final = FREE_TEXT | frozenset({"x", "y", "occurred_at", "reported_at"})
 #: Store methods that write or run raw SQL: a ScopedStore refuses them by name.
 _BYPASS: Final = frozenset(
     {"execute", "query", "query_rows", "insert_frame", "next_id", "transaction", "load_files",
@@ -254,11 +260,14 @@ class ScopedStore:
         ``open_only`` refuses every restricted dataset, whoever asks.
         """
         _plain(selector, "file or dataset")
-        files = self._store.files(include_replaced=True)
-        if selector.isdigit():
-            chosen = files[files["file_id"] == int(selector)]
-        else:
-            chosen = files[files["dataset"] == selector]
+        # The same choice of files as the store makes, so that every file whose rows
+        # would be returned is judged (a file name, too, not only an id or a dataset).
+        chosen = select_files(self._store.files(include_replaced=True), selector)
+        if chosen.empty:
+            raise NotFoundError(
+                f"no loaded dataset or file called '{selector}'",
+                hint="run 'diogel datasets' to see the dataset names and file ids",
+            )
         datasets = sorted({str(d) for d in chosen["dataset"]})
         for dataset in datasets:
             access = self.access(dataset)
@@ -271,7 +280,10 @@ class ScopedStore:
             query: dict[str, object] = {"read": "rejects", "selector": selector}
             if not access.is_open and (open_only or not whole):
                 self._deny(access, query, "the rejected rows")
-        frame = self._store.rejects(selector)
+        frame = _concat(
+            [self._store.rejects(str(int(i)), open_only=open_only) for i in chosen["file_id"]],
+            ["file", "line", "reason", "raw"],
+        )
         for dataset in datasets:
             access = self.access(dataset)
             if not access.is_open:
@@ -437,8 +449,15 @@ class ScopedStore:
         described: dict[str, object],
     ) -> pd.DataFrame:
         access = self.access(dataset)
-        grants = access.for_counts(by)
         query = {"read": "counts", "table": table, "by": by, **described}
+        if set(by) & _NEVER_GROUPED:
+            raise InputError(
+                f"counts cannot be grouped by {', '.join(sorted(set(by) & _NEVER_GROUPED))}",
+                hint="group by what describes events (month, category, area), not records",
+            )
+        grants = access.for_counts(by)
+        if set(by) & _EXACT:  # counts of one: only for readers of those very records
+            grants = tuple(g for g in access.for_records(by) if g.level == "record")
         if not grants:
             self._deny(access, query, f"counts by {', '.join(by)}")
         where, extra = self._where(key, dataset, clauses, grants, area_sql)

@@ -310,14 +310,7 @@ class SqlStore(ABC):
         a rejected partner row holds that partner's data, which only the operator of the
         store, or an agreement, may see.
         """
-        files = self._frame(sql.FILES)
-        if selector.isdigit():
-            chosen = files[files["file_id"] == int(selector)]
-        elif selector in set(files["dataset"]):
-            chosen = files[(files["dataset"] == selector) & files["current"]]
-        else:
-            chosen = files[(files["name"] == selector) | files["name"].str.endswith(selector)]
-            chosen = chosen[chosen["file_id"] == chosen["file_id"].max()] if len(chosen) else chosen
+        chosen = select_files(self._frame(sql.FILES), selector)
         if chosen.empty:
             raise NotFoundError(
                 f"no loaded dataset or file called '{selector}'",
@@ -447,3 +440,14 @@ class SqlStore(ABC):
             "ORDER BY code",
             [layer],
         )
+
+
+def select_files(files: pd.DataFrame, selector: str) -> pd.DataFrame:
+    """The loaded files a selector names (rows of ``sql.FILES``): a file id; a dataset
+    (its current files); or a file name or the end of one (the newest such file)."""
+    if selector.isdigit():
+        return files[files["file_id"] == int(selector)]
+    if selector in set(files["dataset"]):
+        return files[(files["dataset"] == selector) & files["current"].astype(bool)]
+    chosen = files[(files["name"] == selector) | files["name"].str.endswith(selector)]
+    return chosen[chosen["file_id"] == chosen["file_id"].max()] if len(chosen) else chosen
