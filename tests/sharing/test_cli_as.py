@@ -61,3 +61,42 @@ def test_the_cli_reads_as_a_person(tmp_path: Path, capsys: pytest.CaptureFixture
     assert cli_operator().startswith("cli:")
     # changes and reads made in the library or on the web carry no "via"
     assert not [r for r in rows if r[0] != "hana" and "via" in json.loads(r[3])]
+
+
+def test_a_disabled_user_cannot_be_read_as_and_reads_nothing_restricted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Once hana's account is disabled, the agreements and memberships that named her
+    give her nothing, and the command line refuses to read as her."""
+    import datetime as dt
+
+    from diogel.sharing import scoped
+    from tests.sharing.conftest import ISTV, NOW
+
+    db = tmp_path / "world.duckdb"
+    store = open_store(str(db))
+    build_world(store)
+    assert scoped(store, "hana", now=NOW).access(ISTV).grants  # the owner's analyst
+    store.close()
+    code, _, err = _run(db, "users", "add", "hana", "--password", "a long pass phrase",
+                        capsys=capsys)  # fmt: skip
+    assert code == 0, err
+    code, _, err = _run(db, "users", "disable", "hana", capsys=capsys)
+    assert code == 0, err
+
+    store = open_store(str(db))
+    try:
+        access = scoped(store, "hana", now=NOW).access(ISTV)
+        assert access.grants == () and access.sensitivity == "special"
+        police = scoped(store, "hana", now=dt.datetime(2024, 6, 1)).access("police-uk-street")
+        assert police.is_open and police.grants  # open data stays open
+        before = store.query_rows("SELECT COUNT(*) FROM share_audit")[0][0]
+    finally:
+        store.close()
+    code, out, err = _run(db, "--as", "hana", "datasets", capsys=capsys)
+    assert code == 1 and "user 'hana' is disabled" in err and not out
+    store = open_store(str(db))
+    try:
+        assert store.query_rows("SELECT COUNT(*) FROM share_audit")[0][0] == before
+    finally:
+        store.close()

@@ -39,7 +39,15 @@ class State:
             self._store = self._raw
             if self.as_user:
                 from diogel.cli.sharing import cli_operator
+                from diogel.errors import InputError
                 from diogel.sharing import Principal, scoped
+                from diogel.storage.sharing import is_disabled
+
+                if is_disabled(self._raw, self.as_user):
+                    raise InputError(
+                        f"user '{self.as_user}' is disabled, so nothing can be read as them",
+                        hint="name an active user shown by 'diogel users list'",
+                    )
 
                 # The audit log says who read as that person: the operator of this shell.
                 who = Principal(self.as_user, via=cli_operator())

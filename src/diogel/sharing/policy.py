@@ -48,6 +48,8 @@ def decide(store: Store, username: str, dataset: str, at: dt.datetime) -> Access
     owner, sensitivity, min_count = declared
     if sensitivity == "open":
         return Access(dataset, "open", min_count, (Grant("open", "record"),))
+    if db.is_disabled(store, username):  # a disabled account reads nothing restricted
+        return Access(dataset, sensitivity, min_count, ())
     grants = [
         Grant("owner", _cap("record", role)) for role in db.agency_roles(store, username, owner)
     ]

@@ -142,10 +142,10 @@ MIGRATIONS: tuple[Migration, ...] = (
             # (the range of values in each block of pages) finds them as well as a B-tree
             # and costs almost nothing to keep up during a COPY. Two B-trees updated for
             # every row wrote a third of a load's WAL and made loads 40% slower.
-            "DROP INDEX incidents_force_month",
+            "DROP INDEX IF EXISTS incidents_force_month",
             "CREATE INDEX incidents_force_month ON incidents USING brin (force, month) "
             "WITH (autosummarize = on)",
-            "DROP INDEX incidents_file",
+            "DROP INDEX IF EXISTS incidents_file",
             "CREATE INDEX incidents_file ON incidents USING brin (file_id) "
             "WITH (autosummarize = on)",
         ),
