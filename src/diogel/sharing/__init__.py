@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from diogel.storage.access import Access, Principal, ScopedStore
+from diogel.storage.access import ScopedStore
+from diogel.storage.access_rules import Access, Principal
 from diogel.storage.base import Store
 
 

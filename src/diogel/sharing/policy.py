@@ -14,7 +14,7 @@ import datetime as dt
 
 from diogel.sharing.checks import LEVELS, ROLE_LEVEL
 from diogel.storage import sharing as db
-from diogel.storage.access import Access, Grant
+from diogel.storage.access_rules import Access, Grant
 from diogel.storage.base import Store
 
 #: Datasets that are open whether declared or not: police.uk, and loaded boundaries.
