@@ -45,8 +45,20 @@ def test_gini_values_published_with_lorenzgini() -> None:
 def test_gini_equals_the_mean_difference_definition(values: list[int]) -> None:
     assert gini(values) == pytest.approx(mean_difference_gini(np.array(values)), abs=1e-12)
     g = generalized_gini(values)
-    assert g >= gini(values) - 1e-12  # the correction never lowers concentration
-    assert g <= 1 + 1e-12
+    if sum(values) >= len(values):  # at least as many crimes as places: no correction
+        assert g == pytest.approx(gini(values), abs=1e-12)
+    else:  # fewer crimes than places: measured against one crime a place, never higher
+        assert g <= gini(values) + 1e-12
+    assert -1e-12 <= g <= 1 + 1e-12
+
+
+def test_generalized_gini_is_zero_when_sparse_crimes_are_spread_out() -> None:
+    # By hand: one crime in two places, G = 1/2, G' = 2 * (1/2 - 1) + 1 = 0; two crimes in
+    # two of five places, G = 3/5, G' = 5/2 * (3/5 - 1) + 1 = 0.
+    assert gini([0, 1]) == pytest.approx(0.5)
+    assert generalized_gini([0, 1]) == pytest.approx(0.0, abs=1e-12)
+    assert gini([1, 0, 1, 0, 0]) == pytest.approx(0.6)
+    assert generalized_gini([1, 0, 1, 0, 0]) == pytest.approx(0.0, abs=1e-12)
 
 
 def test_maximal_equality_gives_a_generalized_gini_of_zero() -> None:
