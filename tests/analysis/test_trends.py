@@ -11,10 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
+from diogel.analysis.period_change import compare_periods
 from diogel.analysis.seasonal import seasonal_decomposition
 from diogel.analysis.trends import (
     as_month,
-    compare_periods,
     monthly_series,
     rolling_totals,
 )

@@ -8,7 +8,8 @@ from shapely.geometry.base import BaseGeometry
 
 from diogel.analysis.hotspots import HotspotResult, hotspot_gistar
 from diogel.analysis.hotspots_kde import hotspot_kde
-from diogel.analysis.trends import PeriodComparison, compare_periods, rolling_totals
+from diogel.analysis.period_change import PeriodComparison, compare_periods
+from diogel.analysis.trends import rolling_totals
 from diogel.assess.model import Figure, Table
 from diogel.i18n import Translator
 from diogel.periods import Period

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from diogel.analysis.harm import harm_totals
-from diogel.analysis.trends import PeriodComparison
+from diogel.analysis.period_change import PeriodComparison
 from diogel.assess.model import Figure, Section, Table
 from diogel.assess.words import category_name
 from diogel.i18n import Translator

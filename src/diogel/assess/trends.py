@@ -11,7 +11,8 @@ import pandas as pd
 
 from diogel.analysis.alerts import BASELINE_MONTHS, ControlChart, control_chart_alerts
 from diogel.analysis.alerts import incomplete_months as find_incomplete
-from diogel.analysis.trends import PeriodComparison, compare_periods, rolling_totals
+from diogel.analysis.period_change import PeriodComparison, compare_periods
+from diogel.analysis.trends import rolling_totals
 from diogel.assess.areas import area_counts
 from diogel.errors import InputError
 from diogel.geography import Area, Geography

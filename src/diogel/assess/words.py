@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from diogel.analysis.trends import PeriodComparison
+from diogel.analysis.period_change import PeriodComparison
 from diogel.assess.model import Statement
 from diogel.i18n import Translator
 

@@ -41,9 +41,10 @@ class State:
                 from diogel.cli.sharing import cli_operator
                 from diogel.errors import InputError
                 from diogel.sharing import Principal, scoped
-                from diogel.storage.sharing import is_disabled
+                from diogel.storage.web import user_by_name
 
-                if is_disabled(self._raw, self.as_user):
+                account = user_by_name(self._raw, self.as_user)
+                if account is not None and account.disabled:
                     raise InputError(
                         f"user '{self.as_user}' is disabled, so nothing can be read as them",
                         hint="name an active user shown by 'diogel users list'",

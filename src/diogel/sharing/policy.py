@@ -16,6 +16,7 @@ from diogel.sharing.checks import LEVELS, ROLE_LEVEL
 from diogel.storage import sharing as db
 from diogel.storage.access_rules import Access, Grant
 from diogel.storage.base import Store
+from diogel.storage.web import user_by_name
 
 #: Datasets that are open whether declared or not: police.uk, and loaded boundaries.
 OPEN_PREFIX = ("police-uk-", "boundaries:")
@@ -48,7 +49,8 @@ def decide(store: Store, username: str, dataset: str, at: dt.datetime) -> Access
     owner, sensitivity, min_count = declared
     if sensitivity == "open":
         return Access(dataset, "open", min_count, (Grant("open", "record"),))
-    if db.is_disabled(store, username):  # a disabled account reads nothing restricted
+    account = user_by_name(store, username)
+    if account is not None and account.disabled:  # a disabled account reads nothing restricted
         return Access(dataset, sensitivity, min_count, ())
     grants = [
         Grant("owner", _cap("record", role)) for role in db.agency_roles(store, username, owner)

@@ -167,14 +167,6 @@ def dataset_policy(store: Store, dataset: str) -> tuple[str, str, int] | None:
     return (str(rows[0][0]), str(rows[0][1]), int(rows[0][2])) if rows else None
 
 
-def is_disabled(store: Store, username: str) -> bool:
-    """True when ``username`` is a web user who has been disabled."""
-    rows = store.query_rows(
-        "SELECT 1 FROM web_users WHERE LOWER(username) = LOWER(?) AND disabled", [username]
-    )
-    return bool(rows)
-
-
 def sensitivities(store: Store) -> dict[str, str]:
     """Sensitivity of every declared dataset, by name."""
     rows = store.query_rows("SELECT dataset, sensitivity FROM share_datasets")
