@@ -16,8 +16,8 @@ from diogel.analysis.hotspots_time import (
     binomial_test_two_sided,
     hotspot_change,
     hotspot_classify,
-    mann_kendall,
 )
+from diogel.analysis.mann_kendall import mann_kendall
 from diogel.errors import InputError
 
 ORIGIN = np.array([330_000.0, 187_000.0])
