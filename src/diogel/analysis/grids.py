@@ -12,7 +12,8 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from diogel.analysis.hotspots_inputs import as_points, describe_value, report
+from diogel.analysis.grid_inputs import check_boundary, check_cell_size, extent_of
+from diogel.analysis.hotspots_inputs import report
 from diogel.errors import InputError
 
 if TYPE_CHECKING:
@@ -251,92 +252,6 @@ class Grid:
         return gpd.GeoDataFrame(frame, geometry=geometry, crs=CRS)
 
 
-def _looks_like_uk_lonlat(bounds: Sequence[float]) -> bool:
-    """True when an extent lies within the longitudes and latitudes of the UK."""
-    xmin, ymin, xmax, ymax = bounds
-    return xmin >= -9.0 and xmax <= 2.5 and ymin >= 49.0 and ymax <= 61.0
-
-
-def _check_boundary(boundary: Any) -> BaseGeometry | None:
-    if boundary is None:
-        return None
-    if not isinstance(boundary, BaseGeometry) or boundary.geom_type not in (
-        "Polygon",
-        "MultiPolygon",
-    ):
-        kind = getattr(boundary, "geom_type", type(boundary).__name__)
-        hint = "pass a shapely Polygon or MultiPolygon in British National Grid metres"
-        if hasattr(boundary, "union_all"):
-            hint = "for a GeoDataFrame pass gdf.to_crs(27700).union_all()"
-        raise InputError(
-            f"boundary must be a shapely Polygon or MultiPolygon; received {kind}", hint=hint
-        )
-    if boundary.is_empty or not boundary.area > 0:
-        raise InputError("boundary is empty", hint="pass the study-area polygon")
-    if _looks_like_uk_lonlat(boundary.bounds):
-        raise InputError(
-            f"boundary looks like longitude/latitude (bounds {boundary.bounds})",
-            hint="reproject it to British National Grid first, e.g. gdf.to_crs(27700)",
-        )
-    if not boundary.is_valid:
-        boundary = shapely.make_valid(boundary)
-    return boundary
-
-
-def _check_cell_size(cell_size: Any) -> float | None:
-    if cell_size is None:
-        return None
-    if isinstance(cell_size, bool) or not isinstance(cell_size, int | float | np.number):
-        raise InputError(
-            f"cell_size must be a number of metres; received {describe_value(cell_size)}",
-            hint="e.g. cell_size=200, or leave it out to choose one automatically",
-        )
-    value = float(cell_size)
-    if not (math.isfinite(value) and value > 0):
-        raise InputError(
-            f"cell_size must be a positive number of metres; received {value!r}",
-            hint="e.g. cell_size=200, or leave it out to choose one automatically",
-        )
-    return value
-
-
-def _extent_of(data: Any) -> tuple[tuple[float, float, float, float], np.ndarray | None]:
-    """Extent of ``data`` and its points (None when ``data`` is an extent)."""
-    if (
-        isinstance(data, tuple | list)
-        and len(data) == 4
-        and all(isinstance(v, int | float | np.number) for v in data)
-    ):
-        xmin, ymin, xmax, ymax = (float(v) for v in data)
-        if not all(math.isfinite(v) for v in (xmin, ymin, xmax, ymax)) or not (
-            xmax > xmin and ymax > ymin
-        ):
-            raise InputError(
-                f"extent must be (xmin, ymin, xmax, ymax) with xmax > xmin and ymax > ymin; "
-                f"received {tuple(data)}",
-                hint="give the extent in British National Grid metres",
-            )
-        return (xmin, ymin, xmax, ymax), None
-    xy = as_points(data, name="points")
-    finite = np.isfinite(xy).all(axis=1)
-    if not finite.any():
-        raise InputError(
-            f"points has no rows with both coordinates (received {len(xy)} rows)",
-            hint="pass points with x and y in metres, or an extent (xmin, ymin, xmax, ymax)",
-        )
-    good = xy[finite]
-    lo = good.min(axis=0)
-    hi = good.max(axis=0)
-    if _looks_like_uk_lonlat((lo[0], lo[1], hi[0], hi[1])):
-        raise InputError(
-            "points look like longitude/latitude (x between "
-            f"{lo[0]:.3f} and {hi[0]:.3f}, y between {lo[1]:.3f} and {hi[1]:.3f})",
-            hint="convert them to British National Grid metres (EPSG:27700) first, "
-            "e.g. with pyproj.Transformer.from_crs(4326, 27700, always_xy=True)",
-        )
-    return (float(lo[0]), float(lo[1]), float(hi[0]), float(hi[1])), good
-
-
 def _mask_for(
     boundary: BaseGeometry,
     origin: tuple[float, float],
@@ -446,8 +361,8 @@ def make_grid(
             f"rule must be 'intersects' or 'centroid'; received {rule!r}",
             hint="'intersects' keeps every cell sharing area with the boundary",
         )
-    size = _check_cell_size(cell_size)
-    area = _check_boundary(boundary)
+    size = check_cell_size(cell_size)
+    area = check_boundary(boundary)
     notes: list[str] = []
     points_xy: np.ndarray | None = None
     if area is not None:
@@ -458,7 +373,7 @@ def make_grid(
             hint="pass the points, (xmin, ymin, xmax, ymax) or boundary=polygon",
         )
     else:
-        extent, points_xy = _extent_of(data)
+        extent, points_xy = extent_of(data)
     xmin, ymin, xmax, ymax = extent
     if size is None:
         size = auto_cell_size(extent)
