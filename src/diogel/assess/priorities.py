@@ -8,7 +8,9 @@ not ranked here):
   less 1.
 - **Harm**: its share of Crime Severity Score harm, with the same bands.
 - **Trend**: a rise unlikely to be chance scores 4; a rise of 10% or more that could be
-  chance 3; little change 2; a fall unlikely to be chance 1.
+  chance 3; little change 2; a fall unlikely to be chance 1. A change so large that it
+  more likely reflects how crimes were recorded (three-fold or more either way) scores 2:
+  it says nothing yet about crime.
 - **Concentration**: the share of its crimes in the busiest tenth of the area's
   neighbourhoods (LSOAs): 50% or more scores 4, 35% 3, 25% 2, less 1. Concentrated
   problems suit place-based responses.
@@ -25,7 +27,7 @@ import pandas as pd
 from diogel.analysis.harm import harm_totals
 from diogel.analysis.period_change import PeriodComparison
 from diogel.assess.model import Figure, Section, Table
-from diogel.assess.words import category_name
+from diogel.assess.words import category_name, is_recording_change
 from diogel.i18n import Translator
 from diogel.schema import ASB_CATEGORY
 
@@ -57,7 +59,7 @@ def _band(value: float, bands: tuple[float, ...]) -> int:
 
 
 def _trend_score(change: PeriodComparison | None) -> int:
-    if change is None or change.pct_change is None:
+    if change is None or change.pct_change is None or is_recording_change(change):
         return 2
     if change.direction == "rose" and change.significant:
         return 4
@@ -113,6 +115,15 @@ def reasons(p: Priority, t: Translator) -> str:
                        pct=t.format_percent((p.change.pct_change or 0) / 100)))  # fmt: skip
     elif p.scores["trend"] == 1:
         parts.append(t("falling"))
+    elif p.change is not None and p.change.pct_change is not None and is_recording_change(p.change):
+        pct = t.format_percent(abs(p.change.pct_change) / 100)
+        parts.append(
+            t("a rise of {pct} that more likely reflects how crimes were recorded (not scored)",
+              pct=pct)
+            if p.change.direction == "rose"
+            else t("a fall of {pct} that more likely reflects how crimes were recorded (not "
+                   "scored)", pct=pct)
+        )  # fmt: skip
     if p.scores["concentration"] >= 3:
         parts.append(
             t(

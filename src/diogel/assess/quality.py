@@ -6,7 +6,7 @@ import pandas as pd
 
 from diogel.assess.gather import AreaData
 from diogel.assess.model import Section, Table
-from diogel.assess.words import category_name
+from diogel.assess.words import category_name, recording_change
 from diogel.i18n import Translator
 from diogel.storage import AreaFilter, Store
 
@@ -144,25 +144,18 @@ def quality_section(
     )
 
 
-#: A category whose monthly rate changes by this factor or more is flagged for checking.
-RECORDING_CHANGE = 3.0
-#: ... if it has at least this many incidents in the busier period.
-RECORDING_MIN = 50
-
-
 def recording_changes(data: AreaData) -> list[tuple[str, float]]:
-    """Categories whose monthly rate changed by ``RECORDING_CHANGE`` times or more."""
-    now = data.incidents["category"].value_counts() / data.period.months
-    before = data.previous["category"].value_counts() / data.comparison.months
+    """Categories whose monthly rate changed so much between the comparison period and
+    this one that recording more likely changed than crime (see
+    :func:`~diogel.assess.words.recording_change`), with the factor of the change."""
+    now = data.incidents["category"].value_counts()
+    before = data.previous["category"].value_counts()
     out = []
     for category in sorted(set(now.index) | set(before.index)):
-        a, b = float(before.get(category, 0.0)), float(now.get(category, 0.0))
-        busier = max(a * data.comparison.months, b * data.period.months)
-        if busier < RECORDING_MIN:
-            continue
-        ratio = max(a, b) / max(min(a, b), 1e-9)
-        if ratio >= RECORDING_CHANGE:
-            out.append((str(category), round(ratio, 1)))
+        a, b = int(before.get(category, 0)), int(now.get(category, 0))
+        if recording_change(a, data.comparison.months, b, data.period.months):
+            rates = sorted((a / data.comparison.months, b / data.period.months))
+            out.append((str(category), round(rates[1] / max(rates[0], 1e-9), 1)))
     return out
 
 

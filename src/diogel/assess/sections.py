@@ -296,17 +296,6 @@ def category_section(
         statements.append(statement)
     harm = harm_totals(frame)
     paragraphs = []
-    if (
-        statement is not None
-        and (change is not None and change.pct_change is not None)
-        and (abs(change.pct_change) >= 200 or change.pct_change <= -66.7)
-    ):
-        paragraphs.append(
-            t(
-                "A change this large usually reflects how crimes were recorded or published; "
-                "see Data and methods."
-            )
-        )
     if harm.total_harm:
         paragraphs.append(
             t(
