@@ -35,24 +35,27 @@ class State:
         if self._store is None:
             from diogel.storage import open_store
 
-            self._raw = open_store(self.settings.database_url)
-            self._store = self._raw
-            if self.as_user:
-                from diogel.cli.sharing import cli_operator
-                from diogel.errors import InputError
-                from diogel.sharing import Principal, scoped
-                from diogel.storage.web import user_by_name
+            if self._raw is None:
+                self._raw = open_store(self.settings.database_url)
+            if not self.as_user:
+                self._store = self._raw
+                return self._store
+            from diogel.cli.sharing import cli_operator
+            from diogel.errors import InputError
+            from diogel.sharing import Principal, scoped
+            from diogel.storage.web import user_by_name
 
-                account = user_by_name(self._raw, self.as_user)
-                if account is not None and account.disabled:
-                    raise InputError(
-                        f"user '{self.as_user}' is disabled, so nothing can be read as them",
-                        hint="name an active user shown by 'diogel users list'",
-                    )
-
-                # The audit log says who read as that person: the operator of this shell.
-                who = Principal(self.as_user, via=cli_operator())
-                self._store = scoped(self._raw, who)
+            account = user_by_name(self._raw, self.as_user)
+            if account is not None and account.disabled:
+                # _store stays None: asked again, the refusal is repeated, never the raw store
+                raise InputError(
+                    f"user '{self.as_user}' is disabled, so nothing can be read as them",
+                    hint="name an active user shown by 'diogel users list'",
+                )
+            # Read as the account as the users table spells it (as the web signs them in),
+            # and audited with who read as that person: the operator of this shell.
+            name = self.as_user if account is None else account.username
+            self._store = scoped(self._raw, Principal(name, via=cli_operator()))
         return self._store
 
     def close(self) -> None:

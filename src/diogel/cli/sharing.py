@@ -18,8 +18,9 @@ _JSON = click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 def cli_operator() -> str:
     """Who runs this command, as the audit log records them: ``cli:`` and the name of the
     account the process runs as (``cli:#UID`` when the account has no name, e.g. in a
-    container). It comes from the operating system, not from the environment, so setting
-    ``USER`` or ``LOGNAME`` cannot change it."""
+    container; ``cli:?`` when Windows gives none). It comes from the operating system,
+    not from the environment, so setting ``USER`` or ``LOGNAME`` cannot change it; and
+    it always holds a ':', which no web user's name may."""
     import os
 
     try:
@@ -27,8 +28,8 @@ def cli_operator() -> str:
     except ImportError:  # Windows: the account the system logged in
         try:
             return f"cli:{os.getlogin()}"
-        except OSError:
-            return "cli"
+        except OSError:  # still with the ':' no web user name may have
+            return "cli:?"
     uid = os.getuid()
     try:
         return f"cli:{pwd.getpwuid(uid).pw_name}"
