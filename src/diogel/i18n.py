@@ -81,8 +81,9 @@ class Translator:
         filled in with its values, translating the words marked with ``N_`` (a Welsh
         message writes ``{what_soft}`` for the word ``{what}`` with its soft mutation).
 
-        An error with no translation is shown in English (``english`` is true) and its
-        messages are added to ``misses``.
+        An error with no translation is shown in English (``english`` is true); its
+        messages are added to ``misses`` when they are templates (an error with values),
+        not when the message was written out in English where it was raised.
 
         Examples
         --------
@@ -101,7 +102,8 @@ class Translator:
         wanted = [m for m in (error.template, error.hint_template) if m]
         gaps = [m for m in wanted if m not in self.messages]
         if gaps:
-            self.misses.update(gaps)
+            if error.values:  # a message written out at run time is English by design
+                self.misses.update(gaps)
             return ErrorText(error.message, error.hint, english=True)
         values: dict[str, Any] = {}
         for key, value in error.values.items():

@@ -542,6 +542,22 @@ def test_the_librarys_refusals_are_shown_in_the_pages_language(
     assert ("Ni chadwyd dim." if lang == "cy" else "Nothing was saved.") in summary
 
 
+@pytest.mark.parametrize("lang", ["en", "cy"])
+def test_an_error_page_outside_a_form_is_in_the_pages_language(registered: Any, lang: str) -> None:
+    """The app's own error page (here: an agreement that does not exist) gives the
+    library's message in Welsh too, not only the forms do."""
+    import html
+
+    got = registered.get(f"/admin/agreements/no-such-agreement?lang={lang}")
+    assert got.status_code == 404
+    shown = html.unescape(got.text)
+    if lang == "cy":
+        assert "nid oes cytundeb 'no-such-agreement'" in shown
+        assert "no agreement 'no-such-agreement'" not in shown and "Saesneg yn unig" not in shown
+    else:
+        assert "no agreement 'no-such-agreement'" in shown
+
+
 def test_an_error_with_no_welsh_says_it_is_in_english() -> None:
     """An error without a translation is shown as it is and marked, so that the page
     adds its note in Welsh (the library's own errors all have Welsh: one is made here)."""

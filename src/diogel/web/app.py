@@ -109,14 +109,21 @@ def _wants_json(request: Request) -> bool:
     )
 
 
-def _error_response(request: Request, body: dict[str, Any], status: int) -> Response:
+def _error_response(
+    request: Request, body: dict[str, Any], status: int, error: DiogelError | None = None
+) -> Response:
+    """The error as JSON for the API (always English), or as a page in the reader's
+    language: Diogel's own errors in Welsh where they have a translation, others in
+    English, said to be so."""
     if _wants_json(request):
         headers = {"www-authenticate": "Bearer"} if status == 401 else None
         return JSONResponse(body, status_code=status, headers=headers)
     t = translator(choose_language(request))
+    text = t.error(error) if error is not None else None
     return page(request, "error.html", ERROR_TITLES.get(status, "Something went wrong"),
-                status=status, message=body["message"], hint=body.get("hint"),
-                english_only=t.lang != "en")  # fmt: skip
+                status=status, message=text.message if text else body["message"],
+                hint=text.hint if text else body.get("hint"),
+                english_only=t.lang != "en" and (text is None or text.english))  # fmt: skip
 
 
 async def _diogel_error(request: Request, exc: Exception) -> Response:
@@ -124,7 +131,7 @@ async def _diogel_error(request: Request, exc: Exception) -> Response:
     if isinstance(exc, NotLoggedIn) and not _wants_json(request):
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={_quote(target)}", status_code=303)
-    return _error_response(request, exc.to_dict(), status_of(exc))
+    return _error_response(request, exc.to_dict(), status_of(exc), exc)
 
 
 def _quote(text: str) -> str:
