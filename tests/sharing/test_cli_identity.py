@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 
 from diogel.cli import main
-from diogel.cli.base import State
-from diogel.cli.sharing import cli_operator
+from diogel.cli.base import State, cli_operator
 from diogel.config import Settings
 from diogel.errors import InputError
 from diogel.storage import open_store

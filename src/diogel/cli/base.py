@@ -16,6 +16,28 @@ from diogel.errors import DiogelError
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def cli_operator() -> str:
+    """Who runs this command, as the audit log records them: ``cli:`` and the name of the
+    account the process runs as (``cli:#UID`` when the account has no name, e.g. in a
+    container; ``cli:?`` when Windows gives none). It comes from the operating system,
+    not from the environment, so setting ``USER`` or ``LOGNAME`` cannot change it; and
+    it always holds a ':', which no web user's name may."""
+    import os
+
+    try:
+        import pwd
+    except ImportError:  # Windows: the account the system logged in
+        try:
+            return f"cli:{os.getlogin()}"
+        except OSError:  # still with the ':' no web user name may have
+            return "cli:?"
+    uid = os.getuid()
+    try:
+        return f"cli:{pwd.getpwuid(uid).pw_name}"
+    except KeyError:  # no name for this user id
+        return f"cli:#{uid}"
+
+
 class State:
     """Settings for one invocation, and the store, opened on first use.
 
@@ -40,7 +62,6 @@ class State:
             if not self.as_user:
                 self._store = self._raw
                 return self._store
-            from diogel.cli.sharing import cli_operator
             from diogel.errors import InputError
             from diogel.sharing import Principal, scoped
             from diogel.storage.web import user_by_name

@@ -6,35 +6,13 @@ from typing import TYPE_CHECKING
 
 import click
 
-from diogel.cli.base import State, cli, emit_json
+from diogel.cli.base import State, cli, cli_operator, emit_json
 from diogel.errors import InputError
 
 if TYPE_CHECKING:
     import pandas as pd
 
 _JSON = click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
-
-
-def cli_operator() -> str:
-    """Who runs this command, as the audit log records them: ``cli:`` and the name of the
-    account the process runs as (``cli:#UID`` when the account has no name, e.g. in a
-    container; ``cli:?`` when Windows gives none). It comes from the operating system,
-    not from the environment, so setting ``USER`` or ``LOGNAME`` cannot change it; and
-    it always holds a ':', which no web user's name may."""
-    import os
-
-    try:
-        import pwd
-    except ImportError:  # Windows: the account the system logged in
-        try:
-            return f"cli:{os.getlogin()}"
-        except OSError:  # still with the ':' no web user name may have
-            return "cli:?"
-    uid = os.getuid()
-    try:
-        return f"cli:{pwd.getpwuid(uid).pw_name}"
-    except KeyError:  # no name for this user id
-        return f"cli:#{uid}"
 
 
 #: ``--by USER``: on whose behalf the operator acts. Who ran the command is always

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from diogel.cli.base import State, cli, emit_json
-from diogel.cli.sharing import _JSON, BY, _table, cli_operator
+from diogel.cli.base import State, cli, cli_operator, emit_json
+from diogel.cli.sharing import _JSON, BY, _table
 from diogel.errors import InputError
 
 
