@@ -165,14 +165,13 @@ def istv(store: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     return store
 
 
-def _truth(store: Any, start: dt.date, end: dt.date, by: str, where: str = "",
-           params: tuple[object, ...] = ()) -> pd.DataFrame:  # fmt: skip
+def _truth(store: Any, start: dt.date, end: dt.date, by: str) -> pd.DataFrame:
     """Exact counts and key sums per cell, from the stored rows with plain SQL."""
     return store.query(
         f"SELECT {by} AS cell, COUNT(*) AS n, CAST(SUM({NOISE_KEY}) AS BIGINT) AS keys "
         f"FROM partner_events WHERE dataset = ? AND {NEWPORT_ROWS} "
-        f"AND month BETWEEN ? AND ? {where} GROUP BY {by}",
-        [ISTV, NEWPORT, NEWPORT, start, end, *params],
+        f"AND month BETWEEN ? AND ? GROUP BY {by}",
+        [ISTV, NEWPORT, NEWPORT, start, end],
     )
 
 

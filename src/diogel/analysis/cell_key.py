@@ -58,14 +58,13 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
+from diogel.analysis.suppression import K  # counts 1 to K-1 are never shown (NHS: 1-4)
 from diogel.errors import InputError
 
 #: Record keys and cell keys are whole numbers from 0 to ``KEY_RANGE - 1``.
 KEY_RANGE: Final = 256
 #: The largest perturbation of a count of k or more (``D``).
 MAX_NOISE: Final = 3
-#: Counts from 1 to ``K - 1`` are never published (NHS guidance: 1-4).
-K: Final = 5
 
 __all__ = [
     "KEY_RANGE",
@@ -152,7 +151,10 @@ def _whole(values: npt.ArrayLike, what: str, low: int, high: int | None) -> npt.
         or (high is not None and np.any(array > high))
     ):
         limit = f"from {low} to {high}" if high is not None else f"of {low} or more"
-        raise InputError(f"{what} must be whole numbers {limit}", hint=f"check the {what}")
+        raise InputError(
+            f"{what} must be whole numbers {limit}; received {array.ravel()[:5].tolist()}",
+            hint=f"give one whole number {limit} for each cell",
+        )
     return array.astype(np.int64)
 
 

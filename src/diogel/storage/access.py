@@ -24,7 +24,6 @@ import pandas as pd
 from diogel.errors import AccessDenied, InputError, NotFoundError
 from diogel.storage.access_rules import (
     _EVENT_AREA,
-    _EXACT,
     _NEVER_GROUPED,
     KEYS,
     Access,
@@ -155,7 +154,7 @@ class ScopedStore:
         return frame
 
     def rejects(self, selector: str, *, open_only: bool = False) -> pd.DataFrame:
-        """Rejected rows of a file (by id) or dataset, as ``Store.rejects``.
+        """Rejected rows of a file (by id or name) or dataset, as ``Store.rejects``.
 
         A rejected row is the raw line as the partner sent it, so only someone who may see
         whole records of the dataset (its owner, or an agreement sharing every field at
@@ -167,18 +166,12 @@ class ScopedStore:
         # would be returned is judged (a file name, too, not only an id or a dataset).
         chosen = select_files(self._store.files(include_replaced=True), selector)
         if chosen.empty:
-            raise NotFoundError(
-                f"no loaded dataset or file called '{selector}'",
-                hint="run 'diogel datasets' to see the dataset names and file ids",
-            )
+            raise _not_found(selector)
         datasets = sorted({str(d) for d in chosen["dataset"]})
         for dataset in datasets:
             access = self.access(dataset)
             if not access.grants:  # the file is not visible at all: say nothing of it
-                raise NotFoundError(
-                    f"no loaded dataset or file called '{selector}'",
-                    hint="run 'diogel datasets' to see the dataset names and file ids",
-                )
+                raise _not_found(selector)
             whole = _whole(access.grants)
             query: dict[str, object] = {"read": "rejects", "selector": selector}
             if not access.is_open and (open_only or not whole):
@@ -359,8 +352,6 @@ class ScopedStore:
                 hint="group by what describes events (month, category, area), not records",
             )
         grants = access.for_counts(by)
-        if set(by) & _EXACT:  # counts of one: only for readers of those very records
-            grants = tuple(g for g in access.for_records(by) if g.level == "record")
         if not grants:
             self._deny(access, query, f"counts by {', '.join(by)}")
         where, extra = self._where(key, dataset, clauses, grants, area_sql)
@@ -432,3 +423,12 @@ class ScopedStore:
             query = {**query, "via": self.principal.via}
         text = json.dumps(query, default=str, sort_keys=True)
         append_audit(self._store, self.now(), self.principal.username, action, dataset, text, rows)
+
+
+def _not_found(selector: str) -> NotFoundError:
+    """The one answer for a file or dataset that is not loaded or not the reader's to see
+    (the two are not told apart, so a restricted file's existence is not given away)."""
+    return NotFoundError(
+        f"no loaded dataset or file called '{selector}'",
+        hint="run 'diogel datasets' to see the dataset names and file ids",
+    )

@@ -78,7 +78,10 @@ class Access:
         return tuple(g for g in self.grants if g.level != "aggregate" and g.covers(columns))
 
     def for_counts(self, by: Sequence[str]) -> tuple[Grant, ...]:
-        """Grants that give counts grouped by ``by``."""
+        """Grants that give counts grouped by ``by``: by an exact place or time (groups of
+        one record), only the grants that give those very records at record level."""
+        if set(by) & _EXACT:
+            return tuple(g for g in self.for_records(by) if g.level == "record")
         return tuple(g for g in self.grants if g.covers(by))
 
     def as_dict(self) -> dict[str, Any]:
@@ -116,10 +119,6 @@ def _whole(grants: Sequence[Grant]) -> bool:
 
 def _level(grants: Sequence[Grant]) -> str:
     return min((g.level for g in grants), key=LEVELS.index)
-
-
-def _in(column: str, values: Sequence[str]) -> str:
-    return f"{column} IN ({', '.join('?' for _ in values)})" if values else "1 = 0"
 
 
 def _names(values: Sequence[str], allowed: frozenset[str], what: str) -> list[str]:
