@@ -13,6 +13,8 @@ from shapely.geometry.base import BaseGeometry
 from diogel.analysis.hotspots_inputs import as_points, describe_value
 from diogel.errors import InputError
 
+__all__ = ["check_boundary", "check_cell_size", "extent_of", "looks_like_uk_lonlat"]
+
 
 def looks_like_uk_lonlat(bounds: Sequence[float]) -> bool:
     """True when an extent lies within the longitudes and latitudes of the UK."""
@@ -21,6 +23,7 @@ def looks_like_uk_lonlat(bounds: Sequence[float]) -> bool:
 
 
 def check_boundary(boundary: Any) -> BaseGeometry | None:
+    """A study-area polygon in metres (made valid if it is not), or None for none."""
     if boundary is None:
         return None
     if not isinstance(boundary, BaseGeometry) or boundary.geom_type not in (
@@ -47,6 +50,7 @@ def check_boundary(boundary: Any) -> BaseGeometry | None:
 
 
 def check_cell_size(cell_size: Any) -> float | None:
+    """A positive cell size in metres, or None to choose one automatically."""
     if cell_size is None:
         return None
     if isinstance(cell_size, bool) or not isinstance(cell_size, int | float | np.number):

@@ -90,8 +90,7 @@ class LsoaHarmoniser:
         locate: Callable[[np.ndarray, np.ndarray], np.ndarray],
     ) -> None:
         self._locate = locate
-        # Object-dtype indexes: membership tests against arrow-backed strings are slow.
-        self._codes21 = pd.Index(pd.unique(lookup["lsoa21_code"].astype(object)), dtype=object)
+        codes21_index = pd.Index(pd.unique(lookup["lsoa21_code"].astype(object)), dtype=object)
         # Children of each 2011 code, built in plain Python: a pandas groupby into lists
         # of ~35,000 groups takes seconds, this a few milliseconds.
         children: dict[str, list[str]] = {}
@@ -101,7 +100,7 @@ class LsoaHarmoniser:
             strict=True,
         ):
             children.setdefault(str(old), []).append(str(new))
-        codes21 = set(self._codes21)
+        codes21 = set(codes21_index)
         self._members21 = _Members(codes21)
         # 2011 codes that survive as 2021 codes are handled as "2021" before any mapping.
         gone = {old: kids for old, kids in children.items() if old not in codes21}
@@ -113,7 +112,7 @@ class LsoaHarmoniser:
         self._parent_of_child: dict[str, str] = {
             child: parent for parent, kids in split.items() for child in kids
         }
-        pop = population.reindex(self._codes21).fillna(0)
+        pop = population.reindex(codes21_index).fillna(0)
         # Largest child by population; ties go to the smallest code, so it is repeatable.
         self._largest: dict[str, str] = {
             parent: sorted(kids, key=lambda c: (-float(pop.get(c, 0)), c))[0]

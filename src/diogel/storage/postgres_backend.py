@@ -134,14 +134,27 @@ class PostgresStore(SqlStore):
         # large load is never held whole in memory.
         with self.conn.cursor() as cur:
             writer = self._psycopg.copy.QueuedLibpqWriter(cur)
-            with cur.copy(statement, writer=writer) as copy:
-                for start in range(0, rows.num_rows, COPY_PART_ROWS):
-                    part = _plain_strings(rows.slice(start, COPY_PART_ROWS))
-                    if binary:  # COPY's CSV has no bytes type: hex-escape them as bytea text
-                        part = _hex_bytes(part, binary)
-                    buffer = io.BytesIO()
-                    pacsv.write_csv(part, buffer, options)
-                    copy.write(buffer.getbuffer())
+            try:
+                with cur.copy(statement, writer=writer) as copy:
+                    for start in range(0, rows.num_rows, COPY_PART_ROWS):
+                        part = _plain_strings(rows.slice(start, COPY_PART_ROWS))
+                        if binary:  # COPY's CSV has no bytes type: hex-escape as bytea text
+                            part = _hex_bytes(part, binary)
+                        buffer = io.BytesIO()
+                        pacsv.write_csv(part, buffer, options)
+                        copy.write(buffer.getbuffer())
+            except BaseException:
+                self._close_if_still_copying()
+                raise
+
+    def _close_if_still_copying(self) -> None:
+        """psycopg ends a COPY that fails in the loop above, but not one whose writer
+        thread failed or whose ending was interrupted: the connection is then left inside
+        the COPY, refusing the rollback and waiting for ever on the next statement. Closing
+        it makes the server discard the transaction; the next statement connects again."""
+        active = self._psycopg.pq.TransactionStatus.ACTIVE
+        if not self.conn.closed and self.conn.info.transaction_status == active:
+            self.conn.close()
 
     def _serialise_loads(self) -> None:
         # Two loads at once (two workers, two people) take turns: the second waits for
