@@ -12,9 +12,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from diogel.analysis.period_change import compare_periods
+from diogel.analysis.period_change import compare_periods, recording_change
 from diogel.assess.priorities import rank_priorities, reasons
-from diogel.assess.words import change_statement, recording_change
+from diogel.assess.words import change_statement
 from diogel.i18n import translator
 
 
@@ -52,10 +52,26 @@ def test_statement_says_recording_not_chance_in_both_languages() -> None:
     assert cy.text.startswith("Cynyddodd difrod troseddol a llosgi bwriadol 1,389% (o 70 i 1,042)")
     assert "cofnodwyd" in cy.text and "siawns" not in cy.text
 
+    new = change_statement("Other crime", compare_periods(0, 60, before_months=6, after_months=6),
+                           translator("cy"))  # fmt: skip
+    assert new.text.startswith("Cynyddodd other crime o ddim i 60; fel arfer mae newid mor fawr")
+
     ordinary = change_statement("Burglary", compare_periods(300, 360, before_months=6,
                                                             after_months=6), translator("en"))  # fmt: skip
     assert ordinary.text.endswith("this rise is unlikely to be chance.")
     assert ordinary.facts["recording_change"] is False
+
+
+def test_the_analysis_sentence_and_json_say_so_too() -> None:
+    """``diogel trends`` prints the comparison's own sentence and ``--json`` its fields."""
+    c = compare_periods(70, 1042, before_months=6, after_months=6)
+    assert c.recording_change is True
+    assert c.sentence == (
+        "rose 1,389% (70 to 1,042); a change this large usually reflects how crimes were "
+        "recorded or published rather than crime itself"
+    )
+    small = compare_periods(4, 40, before_months=6, after_months=6)  # ten-fold, too few
+    assert small.recording_change is False and small.sentence.endswith("unlikely to be chance")
 
 
 def test_a_recording_change_does_not_raise_a_category_in_the_matrix() -> None:

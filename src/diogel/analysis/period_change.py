@@ -15,7 +15,22 @@ from diogel.errors import InputError
 #: Significance level used for the plain-language verdict of :func:`compare_periods`.
 ALPHA: Final = 0.05
 
-__all__ = ["ALPHA", "PeriodComparison", "compare_periods", "verdict_sentence"]
+__all__ = [
+    "ALPHA",
+    "RECORDING_CHANGE",
+    "RECORDING_MIN",
+    "PeriodComparison",
+    "compare_periods",
+    "recording_change",
+    "verdict_sentence",
+]
+
+#: A monthly rate that is multiplied or divided by this factor or more between two periods
+#: is more likely a change in how crimes were recorded or published than in crime itself.
+RECORDING_CHANGE: Final = 3.0
+#: ... when the busier period holds at least this many incidents (fewer change that much
+#: by chance).
+RECORDING_MIN: Final = 50
 
 
 @dataclass(frozen=True)
@@ -47,6 +62,9 @@ class PeriodComparison:
         The significance level used.
     test : str
         The name of the test.
+    recording_change : bool
+        The rate changed so much (:func:`recording_change`) that recording or publishing
+        more likely changed than crime: the test of chance is then beside the point.
     sentence : str
         The verdict in plain English, built from the fields above.
     """
@@ -66,6 +84,7 @@ class PeriodComparison:
     significant: bool
     alpha: float
     test: str
+    recording_change: bool
     sentence: str
 
 
@@ -108,6 +127,23 @@ def _fmt_months(months: float) -> str:
     return f"{text} month" if months == 1 else f"{text} months"
 
 
+def recording_change(before: int, before_months: float, after: int, after_months: float) -> bool:
+    """True when the monthly rate changed by ``RECORDING_CHANGE`` times or more (either way)
+    and the busier period holds at least ``RECORDING_MIN`` incidents.
+
+    Examples
+    --------
+    >>> recording_change(70, 6, 1042, 6), recording_change(300, 12, 260, 6)
+    (True, False)
+    >>> recording_change(4, 6, 40, 6)  # ten-fold, but too few to tell
+    False
+    """
+    if max(before, after) < RECORDING_MIN:
+        return False
+    rate_before, rate_after = before / before_months, after / after_months
+    return max(rate_before, rate_after) >= RECORDING_CHANGE * min(rate_before, rate_after)
+
+
 def verdict_sentence(comparison: PeriodComparison) -> str:
     """The English sentence for a :class:`PeriodComparison`.
 
@@ -118,6 +154,8 @@ def verdict_sentence(comparison: PeriodComparison) -> str:
     --------
     >>> print(compare_periods(100, 150, before_months=12, after_months=12).sentence)
     rose 50% (100 to 150); this rise is unlikely to be chance
+    >>> print(compare_periods(70, 1042, before_months=6, after_months=6).sentence)
+    rose 1,389% (70 to 1,042); a change this large usually reflects how crimes were recorded or published rather than crime itself
     """
     c = comparison
     same_length = c.before_months == c.after_months
@@ -137,6 +175,11 @@ def verdict_sentence(comparison: PeriodComparison) -> str:
         head = f"{c.direction} from none{per_month}"
     else:
         head = f"{c.direction} {_format_pct(c.pct_change)}{per_month}"
+    if c.recording_change:  # the test of chance is right, but beside the point
+        return (
+            f"{head} {counts}; a change this large usually reflects how crimes were recorded "
+            "or published rather than crime itself"
+        )
     return f"{head} {counts}; this {noun} {chance}"
 
 
@@ -228,6 +271,7 @@ def compare_periods(
         significant=bool(p_value < alpha),
         alpha=float(alpha),
         test="exact conditional test of two Poisson rates (binomial, two-sided)",
+        recording_change=recording_change(b, tb, a, ta),
         sentence="",
     )
     return replace(draft, sentence=verdict_sentence(draft))

@@ -27,7 +27,7 @@ import pandas as pd
 from diogel.analysis.harm import harm_totals
 from diogel.analysis.period_change import PeriodComparison
 from diogel.assess.model import Figure, Section, Table
-from diogel.assess.words import category_name, is_recording_change
+from diogel.assess.words import category_name
 from diogel.i18n import Translator
 from diogel.schema import ASB_CATEGORY
 
@@ -59,7 +59,7 @@ def _band(value: float, bands: tuple[float, ...]) -> int:
 
 
 def _trend_score(change: PeriodComparison | None) -> int:
-    if change is None or change.pct_change is None or is_recording_change(change):
+    if change is None or change.pct_change is None or change.recording_change:
         return 2
     if change.direction == "rose" and change.significant:
         return 4
@@ -115,7 +115,7 @@ def reasons(p: Priority, t: Translator) -> str:
                        pct=t.format_percent((p.change.pct_change or 0) / 100)))  # fmt: skip
     elif p.scores["trend"] == 1:
         parts.append(t("falling"))
-    elif p.change is not None and p.change.pct_change is not None and is_recording_change(p.change):
+    elif p.change is not None and p.change.pct_change is not None and p.change.recording_change:
         pct = t.format_percent(abs(p.change.pct_change) / 100)
         parts.append(
             t("a rise of {pct} that more likely reflects how crimes were recorded (not scored)",

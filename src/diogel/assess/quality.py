@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from diogel.analysis.period_change import recording_change
 from diogel.assess.gather import AreaData
 from diogel.assess.model import Section, Table
-from diogel.assess.words import category_name, recording_change
+from diogel.assess.words import category_name
 from diogel.i18n import Translator
 from diogel.storage import AreaFilter, Store
 
@@ -147,7 +148,7 @@ def quality_section(
 def recording_changes(data: AreaData) -> list[tuple[str, float]]:
     """Categories whose monthly rate changed so much between the comparison period and
     this one that recording more likely changed than crime (see
-    :func:`~diogel.assess.words.recording_change`), with the factor of the change."""
+    :func:`~diogel.analysis.period_change.recording_change`), with the factor of the change."""
     now = data.incidents["category"].value_counts()
     before = data.previous["category"].value_counts()
     out = []

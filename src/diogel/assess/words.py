@@ -6,41 +6,11 @@ by editing English text, so each language gets its own natural wording.
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import Any
 
 from diogel.analysis.period_change import PeriodComparison
 from diogel.assess.model import Statement
 from diogel.i18n import Translator
-
-#: A monthly rate that is multiplied or divided by this factor or more between two periods
-#: is more likely a change in how crimes were recorded or published than in crime itself.
-RECORDING_CHANGE: Final = 3.0
-#: ... when the busier period holds at least this many incidents (fewer change that much
-#: by chance).
-RECORDING_MIN: Final = 50
-
-
-def recording_change(before: int, before_months: float, after: int, after_months: float) -> bool:
-    """True when the monthly rate changed by ``RECORDING_CHANGE`` times or more (either way)
-    and the busier period holds at least ``RECORDING_MIN`` incidents.
-
-    Examples
-    --------
-    >>> recording_change(70, 6, 1042, 6), recording_change(300, 12, 260, 6)
-    (True, False)
-    >>> recording_change(4, 6, 40, 6)  # ten-fold, but too few to tell
-    False
-    """
-    if max(before, after) < RECORDING_MIN:
-        return False
-    rate_before, rate_after = before / before_months, after / after_months
-    return max(rate_before, rate_after) >= RECORDING_CHANGE * min(rate_before, rate_after)
-
-
-def is_recording_change(c: PeriodComparison) -> bool:
-    """:func:`recording_change` of a comparison's counts and months."""
-    return recording_change(c.before_count, c.before_months, c.after_count, c.after_months)
-
 
 #: Welsh names of police.uk categories (lower case: they sit inside sentences and are
 #: capitalised where they start one).
@@ -137,10 +107,10 @@ def change_statement(
     language. ``subject`` is already in the document language and starts the sentence.
 
     A change so large that it most likely reflects recording or publishing
-    (:func:`is_recording_change`) is said to be so, instead of being called chance or not.
+    (``recording_change``) is said to be so, instead of being called chance or not.
     """
     c = comparison
-    recording = is_recording_change(c)
+    recording = c.recording_change
     if t.lang == "cy":  # the verb leads a Welsh sentence, so the subject is not capitalised
         subject = subject[:1].lower() + subject[1:]
     values: dict[str, Any] = {
@@ -152,7 +122,13 @@ def change_statement(
     if c.direction == "no change":
         text = t("{subject} was unchanged ({before} in each period).", **values)
     elif c.pct_change is None:
-        text = t("{subject} rose from none to {after}.", **values)
+        text = (
+            t("{subject} rose from none to {after}; a change this large usually reflects how "
+              "crimes were recorded or published rather than crime itself (see Data and "
+              "methods).", **values)
+            if recording
+            else t("{subject} rose from none to {after}.", **values)
+        )  # fmt: skip
     elif recording:
         # The test of chance is right but misleads here: say what the change most likely is.
         text = (
